@@ -61,7 +61,7 @@ FINDING_TYPES: dict[str, FindingType] = {
         _t("missing-organization", E, "measure names no ministry (府省庁名 is empty)",
            "Every measure is run by at least one organisation."),
         _t("uncertain-mark-column", W,
-           "{strength} mark in cell {column}: column read as {label} with {confidence} confidence"
+           "{strength} mark in cell {column}: column read as {label} with {level} confidence"
            " (readings: {readings})",
            "The cell of a mark does not line up with the header, so its article was inferred."),
         _t("unplaceable-mark", W, "{strength} mark in cell {column} fits no article column (readings: {readings})",
@@ -79,6 +79,9 @@ FINDING_TYPES: dict[str, FindingType] = {
            "Two KPIs were told apart only by a space between Japanese sentences."),
         _t("calendar-mismatch", E, "{western} and {japanese} name different years",
            "A year written in both calendars whose two forms disagree."),
+        _t("unverified-numbering", W, "{law}: article numbering after {until} is not in the reference data"
+           " (edition decided {date}); articles are linked by the numbering known up to {until}",
+           "An edition decided after the date up to which the law reference data is checked."),
         _t("bad-fiscal-year", E, "{value!r} is not a plausible fiscal year", "A year outside the plan's range."),
     ]
 }

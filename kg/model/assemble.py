@@ -1,0 +1,92 @@
+"""Assemble measures from raw rows: run each normaliser on its cell, collect findings.
+
+This is where the stages meet: the reader's positions, the normalisers' results
+and the edition metadata become :class:`kg.model.Measure` records, and every
+finding is tied to its measure ID and cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from kg.findings import Finding, finding
+from kg.model import Measure, Participation, SourceRow
+from kg.normalise.kpi import parse_kpis
+from kg.normalise.marks import read_marks
+from kg.normalise.organizations import parse_organizations
+from kg.normalise.text import cell_text
+from kg.read.table import RawRow
+from kg.reference.organizations import Gazetteer
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """One row's measure (None when the row could not be read) and its findings."""
+
+    measure: Measure | None
+    findings: tuple[Finding, ...]
+
+
+def assemble_rows(
+    rows: list[RawRow], labels: tuple[str, ...], sha256: str, gazetteer: Gazetteer
+) -> Iterator[Assembled]:
+    """Yield one :class:`Assembled` per row, in source order, checking IDs for duplicates."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        measure_id = row.cell("id").text.strip()
+        if measure_id in seen:
+            yield Assembled(
+                None,
+                (
+                    finding(
+                        "duplicate-measure-id",
+                        row.position(row.header.columns["id"], measure_id),
+                        raw=measure_id,
+                        value=measure_id,
+                        first_line=seen[measure_id],
+                    ),
+                ),
+            )
+            continue
+        seen[measure_id] = row.line
+        yield assemble_row(row, labels, sha256, gazetteer)
+
+
+def assemble_row(row: RawRow, labels: tuple[str, ...], sha256: str, gazetteer: Gazetteer) -> Assembled:
+    """Normalise the cells of one measure row into a :class:`Measure`."""
+    measure_id = row.cell("id").text.strip()
+    findings: list[Finding] = []
+    name_cell = row.cell("name")
+    name = cell_text(name_cell.text)
+    if not name:
+        findings.append(finding("missing-name", row.position(name_cell.column, measure_id)))
+    kpi_cell = row.cell("kpi")
+    kpis, kpi_findings = parse_kpis(kpi_cell.text, row.position(kpi_cell.column, measure_id))
+    findings.extend(kpi_findings)
+    description = cell_text(row.cell("description").text)
+    marks = read_marks(row, labels, measure_id)
+    findings.extend(marks.findings)
+    if marks.organizations is None:
+        findings.append(finding("missing-organization", row.position(None, measure_id)))
+        participations: tuple[Participation, ...] = ()
+        concerned = False
+    else:
+        # The ministry cell wanders, so name it by its role, not by the header above it.
+        org_pos = replace(row.position(marks.organizations.column, measure_id), column_name="府省庁名")
+        orgs = parse_organizations(marks.organizations.text, gazetteer, org_pos, lead_marker=marks.lead_marker)
+        findings.extend(orgs.findings)
+        participations = orgs.participations
+        concerned = orgs.concerned_ministries
+    measure = Measure(
+        id=measure_id,
+        group=measure_id.split("-", 1)[0],
+        name=name,
+        description=description,
+        kpis=tuple(kpis),
+        participations=tuple(participations),
+        marks=marks.marks,
+        source=SourceRow(row.file, sha256, row.line),
+        concerned_ministries=concerned,
+    )
+    return Assembled(measure, tuple(findings))

@@ -1,0 +1,207 @@
+"""The build: read every edition, normalise, map to RDF, validate, write — atomically.
+
+One function, :func:`build`, that the CLI calls. It returns a
+:class:`BuildResult` whose report says whether anything was written: a build
+with an error finding (or a SHACL violation) writes nothing and leaves the
+previous output untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, parse
+
+from kg import __version__
+from kg.config import Settings
+from kg.errors import InputError, Position
+from kg.findings import Report, finding
+from kg.model import Edition
+from kg.model.assemble import assemble_rows
+from kg.rdf.plan import PlanMapper
+from kg.rdf.reference import law_triples, organization_triples
+from kg.rdf.terms import Minter
+from kg.rdf.write import FORMATS, GraphFile, GraphSink, write_dataset_formats, write_graph_formats, write_manifest
+from kg.read.edition import EditionMeta, find_editions, load_edition_meta
+from kg.read.source import read_source
+from kg.read.table import TableReading, read_table
+from kg.reference.laws import LawReference, load_laws
+from kg.reference.organizations import Gazetteer, load_gazetteer
+
+ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kg.ttl"
+
+#: A validation hook: given the staged build folder and its graphs, extend the report.
+Validator = Callable[[Path, list[GraphFile], Report], None]
+
+
+@dataclass
+class EditionSummary:
+    year: int
+    source: str
+    measures: int = 0
+    kpis: int = 0
+    participations: int = 0
+    marks: Counter[str] = field(default_factory=Counter)
+    organizations: set[str] = field(default_factory=set)
+
+
+@dataclass
+class BuildResult:
+    """What a build did: its report, per-edition counts, and the graphs it wrote."""
+
+    out_dir: Path
+    report: Report
+    editions: list[EditionSummary]
+    graphs: list[GraphFile]
+    written: bool
+    validated: bool
+
+
+def build(
+    settings: Settings,
+    *,
+    out_dir: Path | None = None,
+    formats: Iterable[str] = FORMATS,
+    encoding: str | None = None,
+    validator: Validator | None = None,
+) -> BuildResult:
+    """Build every edition under ``settings.data_dir`` into ``out_dir`` (default ``settings.build_dir``)."""
+    formats = tuple(formats)
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise InputError(f"unknown output format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
+    target = (out_dir or settings.build_dir).resolve()
+    minter = Minter(settings.base_iri)
+    gazetteer = load_gazetteer()
+    laws = load_laws()
+    report = Report()
+    metas = [load_edition_meta(d) for d in find_editions(settings.data_dir)]
+    _check_unique_years(metas)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        graphs: list[GraphFile] = []
+        summaries: list[EditionSummary] = []
+        for meta in metas:
+            sink = GraphSink(f"plan-{meta.year}", minter.plan_graph(meta.year), stage / f"plan-{meta.year}.spool")
+            summaries.append(_build_edition(meta, sink, minter, gazetteer, laws, report, encoding))
+            graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.year)))
+        ref = GraphSink("reference", minter.graph("reference"), stage / "reference.spool")
+        ref.add_block(organization_triples(minter, gazetteer))
+        ref.add_block(law_triples(minter, laws, (m.decided for m in metas)))
+        graphs.insert(0, write_graph_formats(stage, ref, formats, _reference_prefixes(minter)))
+        onto = GraphSink("ontology", minter.graph("ontology"), stage / "ontology.spool")
+        onto.add_block(list(parse(path=ONTOLOGY_FILE, format=RdfFormat.TURTLE)))
+        graphs.insert(0, write_graph_formats(stage, onto, formats, {}))
+        validated = False
+        if report.valid and validator is not None:
+            validator(stage, graphs, report)
+            validated = True
+        if not report.valid:
+            return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
+        files = write_dataset_formats(stage, graphs, formats, _reference_prefixes(minter))
+        write_manifest(stage, _manifest(settings, graphs, files, metas))
+        _replace(stage, target)
+        return BuildResult(target, report, summaries, graphs, written=True, validated=validated)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _check_unique_years(metas: list[EditionMeta]) -> None:
+    seen: dict[int, Path] = {}
+    for m in metas:
+        if m.year in seen:
+            raise InputError(f"edition year {m.year} also in {seen[m.year]}", Position(str(m.directory)))
+        seen[m.year] = m.directory
+
+
+def _build_edition(
+    meta: EditionMeta,
+    sink: GraphSink,
+    minter: Minter,
+    gazetteer: Gazetteer,
+    laws: LawReference,
+    report: Report,
+    encoding: str | None,
+) -> EditionSummary:
+    source = read_source(meta.source, encoding or meta.encoding)
+    if meta.sha256 is not None and meta.sha256 != source.sha256:
+        raise InputError(
+            f"SHA-256 {source.sha256} differs from the one recorded in edition.toml ({meta.sha256}):"
+            " the source file was changed",
+            Position(str(meta.source)),
+        )
+    table = read_table(source)
+    report.extend(table.findings)
+    _check_labels(table, laws, report)
+    for law in laws.laws.values():
+        if meta.decided > law.numbering_known_until:
+            report.add(
+                finding("unverified-numbering", Position(str(meta.directory / "edition.toml")),
+                        law=law.title_ja, date=meta.decided.isoformat(), until=law.numbering_known_until.isoformat())
+            )
+    edition = Edition(meta.year, meta.title_ja, meta.title_en, meta.decided, source.name, source.sha256, table.labels)
+    mapper = PlanMapper(minter, edition, laws)
+    sink.add_block(mapper.edition_triples())
+    summary = EditionSummary(meta.year, source.name)
+    for item in assemble_rows(table.rows, table.labels, source.sha256, gazetteer):
+        report.extend(item.findings)
+        m = item.measure
+        if m is None:
+            continue
+        sink.add_block(mapper.measure_triples(m))
+        summary.measures += 1
+        summary.kpis += len(m.kpis)
+        summary.participations += len(m.participations)
+        summary.marks.update(str(mark.confidence) for mark in m.marks)
+        summary.organizations.update(p.org_id for p in m.participations)
+    return summary
+
+
+def _check_labels(table: TableReading, laws: LawReference, report: Report) -> None:
+    for header in table.headers:
+        for article in header.articles:
+            if laws.column(article.label) is None:
+                report.add(
+                    finding("unknown-article-label",
+                            Position(table.rows[0].file if table.rows else None, header.line + 1, article.column),
+                            raw=article.raw, label=article.raw)
+                )
+
+
+def _plan_prefixes(minter: Minter, year: int) -> dict[str, str]:
+    return {"plan": f"{minter.base}plan/{year}/", "measure": f"{minter.base}plan/{year}/measure/",
+            **_reference_prefixes(minter)}
+
+
+def _reference_prefixes(minter: Minter) -> dict[str, str]:
+    return {"org-id": f"{minter.base}org/", "law": f"{minter.base}law/"}
+
+
+def _manifest(
+    settings: Settings, graphs: list[GraphFile], files: dict[str, str], metas: list[EditionMeta]
+) -> dict[str, object]:
+    return {
+        "generator": f"kg {__version__}",
+        "base_iri": settings.base_iri,
+        "editions": [{"year": m.year, "decided": m.decided.isoformat(), "source": m.source.name} for m in metas],
+        "graphs": [{"name": g.name, "iri": g.iri, "triples": g.triples, **g.files} for g in graphs],
+        "dataset": files,
+    }
+
+
+def _replace(stage: Path, target: Path) -> None:
+    """Swap the finished stage in for ``target``; the old output goes only once the new is in place."""
+    old: Path | None = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        (old / "previous").parent.mkdir(exist_ok=True)
+        target.rename(old / "previous")
+    stage.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,203 @@
+"""Map one plan edition (model records) to triples of its named graph.
+
+Each measure maps to one list of triples whose subjects all start with the
+measure's IRI; :mod:`kg.rdf.write` sorts and writes them as one block.
+Marks are qualified nodes carrying confidence and their source cell; the plain
+``kg:primaryLegalBasis``/``kg:linkedLegalBasis`` shortcut is asserted only for
+marks whose column is certain (high confidence, or reviewed by a person), so a
+guess is never published as a fact.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from kg.model import Comparator, Confidence, Edition, Kpi, Mark, MatchMethod, Measure, Participation, SplitMethod
+from kg.model import Strength
+from kg.rdf.terms import (
+    DCAT,
+    DCTERMS,
+    PROV,
+    RDF_TYPE,
+    RDFS_LABEL,
+    Minter,
+    boolean,
+    decimal,
+    en,
+    gyear,
+    integer,
+    iri,
+    ja,
+    kg,
+    xsd_date,
+)
+from kg.reference.laws import LawReference
+
+STRENGTH = {Strength.PRIMARY: kg("Primary"), Strength.LINKED: kg("Linked")}
+CONFIDENCE = {
+    Confidence.HIGH: kg("HighConfidence"),
+    Confidence.MEDIUM: kg("MediumConfidence"),
+    Confidence.LOW: kg("LowConfidence"),
+}
+COMPARATOR = {
+    Comparator.AT_LEAST: kg("AtLeast"),
+    Comparator.AT_MOST: kg("AtMost"),
+    Comparator.MORE_THAN: kg("MoreThan"),
+    Comparator.LESS_THAN: kg("LessThan"),
+    Comparator.APPROXIMATELY: kg("Approximately"),
+    Comparator.EXACTLY: kg("Exactly"),
+}
+SPLIT = {
+    SplitMethod.WHOLE: kg("SplitWhole"),
+    SplitMethod.BULLET: kg("SplitBullet"),
+    SplitMethod.LIST_ITEM: kg("SplitListItem"),
+    SplitMethod.CIRCLED: kg("SplitCircled"),
+    SplitMethod.SPACE: kg("SplitSpace"),
+}
+MATCH = {MatchMethod.EXACT: kg("MatchExact"), MatchMethod.ALIAS: kg("MatchAlias"), MatchMethod.SPLIT: kg("MatchSplit")}
+LEAD, PARTICIPANT = kg("LeadRole"), kg("ParticipantRole")
+
+_DERIVED = NamedNode(PROV + "wasDerivedFrom")
+_ENTITY = NamedNode(PROV + "Entity")
+_IDENTIFIER = NamedNode(DCTERMS + "identifier")
+_TITLE = NamedNode(DCTERMS + "title")
+_DESCRIPTION = NamedNode(DCTERMS + "description")
+_ISSUED = NamedNode(DCTERMS + "issued")
+_ORDER = kg("order")
+
+
+class PlanMapper:
+    """Maps the records of one edition; holds what every measure of it shares."""
+
+    def __init__(self, minter: Minter, edition: Edition, laws: LawReference) -> None:
+        self.minter = minter
+        self.edition = edition
+        self.laws = laws
+        self.edition_iri = minter.edition(edition.year)
+        self.point_in_time: date = edition.decided
+        self._provisions: dict[str, tuple[NamedNode, ...]] = {}
+
+    def edition_triples(self) -> list[Triple]:
+        """The edition and its source file."""
+        e, src = self.edition_iri, self.minter.source_file(self.edition.year)
+        return [
+            Triple(e, RDF_TYPE, kg("PlanEdition")),
+            Triple(e, RDF_TYPE, iri(DCAT, "Dataset")),
+            Triple(e, _TITLE, ja(self.edition.title_ja)),
+            Triple(e, _TITLE, en(self.edition.title_en)),
+            Triple(e, RDFS_LABEL, ja(self.edition.title_ja)),
+            Triple(e, _ISSUED, xsd_date(self.edition.decided)),
+            Triple(e, kg("editionYear"), gyear(self.edition.year)),
+            Triple(e, _DERIVED, src),
+            Triple(src, RDF_TYPE, kg("SourceFile")),
+            Triple(src, _IDENTIFIER, Literal(self.edition.source_file)),
+            Triple(src, kg("sha256"), Literal(self.edition.sha256)),
+        ]
+
+    def measure_triples(self, m: Measure) -> list[Triple]:
+        """Every triple about measure ``m`` and its sub-resources."""
+        base = self.minter.measure(self.edition.year, m.id)
+        s = NamedNode(base)
+        row = NamedNode(base + "/row")
+        out = [
+            Triple(s, RDF_TYPE, kg("Measure")),
+            Triple(s, _IDENTIFIER, Literal(m.id)),
+            Triple(s, kg("groupCode"), Literal(m.group)),
+            Triple(s, kg("inEdition"), self.edition_iri),
+            Triple(s, _DERIVED, row),
+            Triple(row, RDF_TYPE, kg("SourceRow")),
+            Triple(row, kg("sourceFile"), self.minter.source_file(self.edition.year)),
+            Triple(row, kg("lineNumber"), integer(m.source.line)),
+        ]
+        if m.name:
+            out.append(Triple(s, RDFS_LABEL, ja(m.name)))
+        if m.description:
+            out.append(Triple(s, _DESCRIPTION, ja(m.description)))
+        if m.concerned_ministries:
+            out.append(Triple(s, kg("concernedMinistries"), boolean(True)))
+        for k in m.kpis:
+            out.extend(self._kpi(s, NamedNode(f"{base}/kpi/{k.order}"), k))
+        for p in m.participations:
+            out.extend(self._participation(s, NamedNode(f"{base}/org/{p.order}"), p))
+        for mark in m.marks:
+            out.extend(self._mark(s, NamedNode(f"{base}/mark/{mark.order}"), mark))
+        return out
+
+    def _kpi(self, measure: NamedNode, s: NamedNode, k: Kpi) -> list[Triple]:
+        out = [
+            Triple(measure, kg("hasKPI"), s),
+            Triple(s, RDF_TYPE, kg("KPI")),
+            Triple(s, _ORDER, integer(k.order)),
+            Triple(s, kg("text"), ja(k.text)),
+            Triple(s, kg("splitMethod"), SPLIT[k.split]),
+        ]
+        if k.deadline_fiscal_year is not None:
+            out.append(Triple(s, kg("deadlineFiscalYear"), gyear(k.deadline_fiscal_year)))
+            if k.deadline_text:
+                out.append(Triple(s, kg("deadlineText"), ja(k.deadline_text)))
+        if k.target is not None:
+            out.append(Triple(s, kg("targetValue"), decimal(k.target.value)))
+            out.append(Triple(s, kg("targetUnit"), Literal(k.target.unit)))
+            out.append(Triple(s, kg("targetComparator"), COMPARATOR[k.target.comparator]))
+        return out
+
+    def _participation(self, measure: NamedNode, s: NamedNode, p: Participation) -> list[Triple]:
+        org = self.minter.organization(p.org_id)
+        out = [
+            Triple(measure, kg("hasParticipation"), s),
+            Triple(measure, kg("implementedBy"), org),
+            Triple(s, RDF_TYPE, kg("Participation")),
+            Triple(s, _ORDER, integer(p.order)),
+            Triple(s, kg("organization"), org),
+            Triple(s, kg("role"), LEAD if p.lead else PARTICIPANT),
+            Triple(s, kg("rawName"), ja(p.raw_name)),
+            Triple(s, kg("matchMethod"), MATCH[p.method]),
+        ]
+        if p.lead:
+            out.append(Triple(measure, kg("ledBy"), org))
+        return out
+
+    def _mark(self, measure: NamedNode, s: NamedNode, mark: Mark) -> list[Triple]:
+        out = [
+            Triple(measure, kg("hasMark"), s),
+            Triple(s, RDF_TYPE, kg("LegalBasisMark")),
+            Triple(s, _ORDER, integer(mark.order)),
+            Triple(s, kg("strength"), STRENGTH[mark.strength]),
+            Triple(s, kg("confidence"), CONFIDENCE[mark.confidence]),
+            Triple(s, kg("sourceLine"), integer(mark.line)),
+            Triple(s, kg("sourceColumn"), integer(mark.column)),
+            Triple(s, kg("rawValue"), Literal(mark.raw)),
+        ]
+        if mark.reviewed:
+            out.append(Triple(s, kg("reviewed"), boolean(True)))
+        for alt in mark.alternatives:
+            out.append(Triple(s, kg("alternativeColumnLabel"), Literal(alt)))
+        if mark.column_label is None:
+            return out
+        out.append(Triple(s, kg("columnLabel"), Literal(mark.column_label)))
+        certain = mark.confidence is Confidence.HIGH or mark.reviewed
+        shortcut = kg("primaryLegalBasis" if mark.strength is Strength.PRIMARY else "linkedLegalBasis")
+        for provision in self.provisions(mark.column_label):
+            out.append(Triple(s, kg("provision"), provision))
+            if certain:
+                out.append(Triple(measure, shortcut, provision))
+        return out
+
+    def provisions(self, label: str) -> tuple[NamedNode, ...]:
+        """The article, or its paragraphs, that a column label names at this edition's date."""
+        found = self._provisions.get(label)
+        if found is None:
+            column = self.laws.column(label)
+            if column is None:
+                found = ()
+            elif column.paragraphs:
+                found = tuple(
+                    NamedNode(self.minter.paragraph(column.law_id, self.point_in_time, column.article, p))
+                    for p in column.paragraphs
+                )
+            else:
+                found = (NamedNode(self.minter.article(column.law_id, self.point_in_time, column.article)),)
+            self._provisions[label] = found
+        return found

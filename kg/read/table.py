@@ -1,0 +1,214 @@
+"""Read the extracted 施策集 table: blocks, two-row headers, ragged measure rows.
+
+The PDF extraction left a series of blocks separated by blank lines. Each block
+repeats a two-row header: row 1 names the fixed columns (施策番号, 施策名, KPI,
+課題・取組概要) and the two law groups and 府省庁名; row 2 holds the article
+labels (10条, 11条 1項 2項, …). Widths vary from block to block, so nothing here
+assumes the 2023 layout: the fixed columns are found by their header names and
+the article columns are read from each block's own label row.
+
+The reader yields every raw cell with its line and (1-based) column; it decides
+nothing about marks or ministries (that is :mod:`kg.normalise`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.errors import Position
+from kg.findings import Finding, finding
+from kg.model import Cell
+from kg.read.source import SourceText
+
+#: Header names of the fixed columns, by the role the builder gives them.
+FIXED_COLUMNS = {
+    "id": "施策番号",
+    "name": "施策名",
+    "kpi": "KPI",
+    "description": "課題・取組概要（スケジュール・効果）",
+}
+ORGANIZATIONS_HEADER = "府省庁名"
+_LABEL = re.compile(r"^\d+条(\d+項)*$")
+_MEASURE_ID = re.compile(r"^\d{2}-\d{2,4}$")
+
+
+def label_key(text: str) -> str:
+    """A header cell reduced for matching: NFKC, no whitespace (``11条 1項 2項`` → ``11条1項2項``).
+
+    Only for matching: published text keeps the source's own characters.
+    """
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class ArticleColumn:
+    """One article label in a block's label row: where it stands and what it says."""
+
+    column: int  # 1-based cell index in the label row
+    label: str  # normalised (label_key)
+    raw: str
+
+
+@dataclass(frozen=True)
+class Header:
+    """A block's two-row header."""
+
+    line: int  # line of header row 1
+    width: int
+    columns: dict[str, int]  # role ("id", "name", "kpi", "description") → 1-based column
+    articles: tuple[ArticleColumn, ...]
+    names: dict[int, str]  # 1-based column → header text, for messages
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(a.label for a in self.articles)
+
+    def column_name(self, column: int) -> str | None:
+        return self.names.get(column)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """A measure row: all its cells (empty ones included) and the header it stands under."""
+
+    file: str
+    line: int
+    cells: tuple[Cell, ...]
+    header: Header
+
+    def cell(self, role: str) -> Cell:
+        """The cell of a fixed column (``id``, ``name``, ``kpi``, ``description``)."""
+        index = self.header.columns[role] - 1
+        if index < len(self.cells):
+            return self.cells[index]
+        return Cell(self.line, index + 1, "")
+
+    def position(self, column: int | None = None, measure_id: str | None = None) -> Position:
+        name = self.header.column_name(column) if column is not None else None
+        return Position(self.file, self.line, column, name, measure_id)
+
+
+@dataclass
+class TableReading:
+    """What the reader found: the rows, the article labels of the edition, and findings."""
+
+    rows: list[RawRow]
+    labels: tuple[str, ...]  # every article label of the edition, in header order
+    headers: list[Header]
+    findings: list[Finding]
+
+
+def read_table(source: SourceText) -> TableReading:
+    """Split ``source`` into header-aware measure rows."""
+    rows: list[RawRow] = []
+    findings: list[Finding] = list(source.findings)
+    labels: list[str] = []
+    headers: list[Header] = []
+    for block in _blocks(source.lines):
+        header, body, block_findings = _parse_block(source.name, block)
+        findings.extend(block_findings)
+        if header is None:
+            continue
+        headers.append(header)
+        for label in header.labels:
+            if label not in labels:
+                labels.append(label)
+        for line_no, text in body:
+            row = _row(source.name, line_no, text, header, findings)
+            if row is not None:
+                rows.append(row)
+    if not rows and not any(f.code == "missing-header" for f in findings):
+        findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
+    return TableReading(rows, tuple(labels), headers, findings)
+
+
+def _blocks(lines: tuple[str, ...]) -> Iterator[list[tuple[int, str]]]:
+    """Runs of non-blank lines, each line with its 1-based number."""
+    block: list[tuple[int, str]] = []
+    for number, text in enumerate(lines, start=1):
+        if text.strip():
+            block.append((number, text))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _parse_block(
+    file: str, block: list[tuple[int, str]]
+) -> tuple[Header | None, list[tuple[int, str]], list[Finding]]:
+    first_line, first = block[0]
+    cells = first.split("\t")
+    keys = [label_key(c) for c in cells]
+    if label_key(FIXED_COLUMNS["id"]) not in keys:
+        return None, [], [
+            finding(
+                "missing-header",
+                Position(file, first_line),
+                raw=first[:80],
+                detail="block starts without the header row (施策番号 施策名 KPI …); its rows cannot be read",
+            )
+        ]
+    columns: dict[str, int] = {}
+    names: dict[int, str] = {}
+    for role, name in FIXED_COLUMNS.items():
+        key = label_key(name)
+        if key not in keys:
+            return None, [], [
+                finding("missing-header", Position(file, first_line), detail=f"header row lacks the column {name}")
+            ]
+        columns[role] = keys.index(key) + 1
+        names[columns[role]] = name
+    if len(block) < 2:
+        return None, [], [
+            finding("missing-header", Position(file, first_line), detail="header row 2 (article labels) is missing")
+        ]
+    label_line, label_text = block[1]
+    label_cells = label_text.split("\t")
+    articles = tuple(
+        ArticleColumn(i + 1, label_key(c), c) for i, c in enumerate(label_cells) if _LABEL.match(label_key(c))
+    )
+    if not articles:
+        return None, [], [
+            finding(
+                "missing-header",
+                Position(file, label_line),
+                raw=label_text[:80],
+                detail="header row 2 holds no article labels (10条, 11条 1項 2項, …)",
+            )
+        ]
+    for a in articles:
+        names[a.column] = a.raw.strip()
+    width = max(len(cells), len(label_cells))
+    header = Header(first_line, width, columns, articles, names)
+    return header, block[2:], []
+
+
+def _row(file: str, line: int, text: str, header: Header, findings: list[Finding]) -> RawRow | None:
+    parts = text.split("\t")
+    cells = tuple(Cell(line, i + 1, c) for i, c in enumerate(parts))
+    row = RawRow(file, line, cells, header)
+    id_cell = row.cell("id")
+    measure_id = id_cell.text.strip()
+    if not _MEASURE_ID.match(measure_id):
+        findings.append(
+            finding("bad-measure-id", row.position(id_cell.column), raw=id_cell.text, value=measure_id)
+        )
+        return None
+    needed = header.columns["description"]
+    if len(parts) < needed:
+        findings.append(
+            finding(
+                "truncated-row",
+                row.position(len(parts), measure_id),
+                raw=text[-80:],
+                cells=len(parts),
+                needed=needed,
+            )
+        )
+        return None
+    return row
