@@ -1,0 +1,71 @@
+"""``kg build``: read data/, write build/ (all formats), print a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli._common import reports_errors, settings_options
+from kg.config import Settings
+from kg.errors import InputError
+from kg.findings import Severity
+from kg.pipeline import BuildResult, build
+from kg.rdf.write import FORMATS
+
+
+@click.command("build")
+@reports_errors
+@settings_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+@click.option(
+    "--formats",
+    default=",".join(FORMATS),
+    show_default=True,
+    help="Comma-separated output formats (nt is always written).",
+)
+@click.option("--encoding", help="Encoding of the source files (default: UTF-8, else detected).")
+@click.option("--validate/--no-validate", default=True, show_default=True, help="Validate with SHACL first.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def command(
+    settings: Settings, out_dir: Path | None, formats: str, encoding: str | None, validate: bool, quiet: bool
+) -> None:
+    """Build the knowledge graph of every edition under the data folder."""
+    wanted = {f.strip() for f in formats.split(",") if f.strip()} | {"nt"}
+    validator = None
+    if validate:
+        from kg.validate import build_validator
+
+        validator = build_validator()
+    result = build(settings, out_dir=out_dir, formats=sorted(wanted), encoding=encoding, validator=validator)
+    for f in result.report:
+        if f.severity is Severity.ERROR or not quiet:
+            click.echo(str(f), err=True)
+    if not quiet or not result.written:
+        click.echo(render_summary(result, validate))
+    if not result.written:
+        raise SystemExit(InputError.exit_code)
+
+
+def render_summary(result: BuildResult, validate: bool) -> str:
+    """The short summary printed after a build."""
+    lines = []
+    for e in result.editions:
+        marks = ", ".join(f"{k} {e.marks.get(k, 0)}" for k in ("high", "medium", "low"))
+        lines.append(
+            f"edition {e.year} ({e.source}): {e.measures} measures, {e.kpis} KPIs, "
+            f"{sum(e.marks.values())} marks ({marks}), {e.participations} participations "
+            f"of {len(e.organizations)} organisations"
+        )
+    counts = result.report.counts()
+    lines.append(
+        f"findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} info"
+    )
+    lines.append("validation: " + ("SHACL passed" if result.validated else "skipped (--no-validate)" if not validate
+                                   else "not run (errors found first)"))
+    if result.written:
+        total = sum(g.triples for g in result.graphs)
+        lines.append(f"wrote {total} triples in {len(result.graphs)} graphs to {result.out_dir}")
+    else:
+        lines.append(f"nothing written: fix the errors above ({result.out_dir} is unchanged)")
+    return "\n".join(lines)
