@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kg.config import load_settings
-from kg.pipeline import BuildResult, build
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "editions" / "2023" / "000_12dec0b774bbd4f2.txt"
+if TYPE_CHECKING:
+    from kg.pipeline import BuildResult
+
 
 
 @pytest.fixture(scope="session")
 def build_result(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The bundled 2023 edition built (without SHACL, which has its own tests) into a temp folder."""
+    from kg.pipeline import build  # imported late: most test modules don't need the whole pipeline
+
     out = tmp_path_factory.mktemp("build") / "build"
     result = build(load_settings(ROOT), out_dir=out)
     assert result.written, [str(f) for f in result.report.errors]

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.errors import Position
-from kg.findings import Finding, finding
+from kg.findings import Finding, Severity, finding
 from kg.model import Cell
 from kg.read.source import SourceText
 
@@ -120,7 +120,7 @@ def read_table(source: SourceText) -> TableReading:
             row = _row(source.name, line_no, text, header, findings)
             if row is not None:
                 rows.append(row)
-    if not rows and not any(f.code == "missing-header" for f in findings):
+    if not rows and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
     return TableReading(rows, tuple(labels), headers, findings)
 

@@ -1,0 +1,77 @@
+"""Reading source bytes: encodings, line ends and files that are not tables."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError
+from kg.read.source import decode_source, read_source
+
+TEXT = "施策番号\t施策名\n03-01\t民主主義的な価値に基づいた人間中心のAI原則\n"
+P = Path("x.txt")
+
+
+def test_utf8_plain() -> None:
+    s = decode_source(TEXT.encode(), P)
+    assert s.encoding == "utf-8"
+    assert s.lines[1] == "03-01\t民主主義的な価値に基づいた人間中心のAI原則"
+    assert s.findings == ()
+
+
+def test_utf8_bom_is_stripped() -> None:
+    s = decode_source(codecs.BOM_UTF8 + TEXT.encode(), P)
+    assert s.encoding == "utf-8-sig"
+    assert s.lines[0] == "施策番号\t施策名"
+
+
+def test_crlf_and_cr_line_ends() -> None:
+    s = decode_source(TEXT.replace("\n", "\r\n").encode(), P)
+    assert s.lines[:2] == ("施策番号\t施策名", "03-01\t民主主義的な価値に基づいた人間中心のAI原則")
+    assert all("\r" not in line for line in s.lines)
+
+
+def test_cp932_is_detected_and_reported() -> None:
+    data = (TEXT * 20).encode("cp932")
+    s = decode_source(data, P)
+    assert s.encoding == "cp932"
+    assert s.lines[1].startswith("03-01\t民主主義")
+    assert [f.code for f in s.findings] == ["encoding-detected"]
+
+
+def test_forced_encoding() -> None:
+    s = decode_source(TEXT.encode("cp932"), P, encoding="cp932")
+    assert s.lines[0] == "施策番号\t施策名"
+
+
+def test_wrong_forced_encoding_names_the_line() -> None:
+    with pytest.raises(InputError) as err:
+        decode_source(("a\nb\n" + TEXT).encode("cp932"), P, encoding="utf-8")
+    assert err.value.position.line == 3
+    assert "x.txt:3" in str(err.value)
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n  \n"])
+def test_empty_file(data: bytes) -> None:
+    with pytest.raises(InputError, match="empty"):
+        decode_source(data, P)
+
+
+def test_binary_file() -> None:
+    with pytest.raises(InputError, match="not a text table"):
+        decode_source(bytes(range(256)) * 4, P)
+
+
+def test_digest_is_of_the_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes(TEXT.encode())
+    import hashlib
+
+    assert read_source(path).sha256 == hashlib.sha256(TEXT.encode()).hexdigest()
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        read_source(tmp_path / "nope.txt")
