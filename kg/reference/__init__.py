@@ -1,0 +1,1 @@
+"""Reference data: the one place that opens the files under data/reference/."""

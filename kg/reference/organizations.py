@@ -1,0 +1,268 @@
+"""The gazetteer of Japan's central government: ``data/reference/organizations.csv``.
+
+This is the only module that opens that file. Each row is one organisation of
+the central government as of 2023–2026, with its sources; loading validates the
+whole file and raises :class:`kg.errors.InputError` at the first bad row.
+
+Columns: ``id`` (short stable ASCII slug, used in IRIs), ``name_ja``,
+``name_en``, ``abbreviation_en`` (only where a source gives one), ``kind``,
+``parent_id`` (``org:subOrganizationOf``), ``variants_ja`` (``;``-separated
+short forms and variants), ``corporate_number`` (法人番号, only where a source
+states it) and ``corporate_number_source``, ``sources`` (``;``-separated URLs,
+at least one), ``note`` (caveats, and what could not be sourced).
+
+Kinds follow the type of organ its establishing law makes it:
+
+* ``ministry`` — a 省 of 国家行政組織法 別表第一 (総務省 … 防衛省);
+* ``agency`` — a 庁: the external agencies (外局) of a 府 or 省, the agencies
+  placed in the Cabinet (デジタル庁, 復興庁), and 宮内庁 and 警察庁, which are
+  organs of the Cabinet Office and of the National Public Safety Commission
+  rather than 外局;
+* ``commission`` — a 委員会 set up as an external body (a "3条" or 内閣府設置法
+  第49条 commission);
+* ``cabinet-body`` — the Cabinet's own auxiliary organs, 内閣官房 and 内閣法制局;
+* ``office`` — a 府 or 院 that stands outside that scheme: 内閣府 (the Cabinet
+  Office), 人事院 (under the Cabinet's jurisdiction) and 会計検査院 (independent
+  of the Cabinet).
+
+Organisations placed directly in the Cabinet have no ``parent_id``: the Cabinet
+itself is not a row, and the ``note`` says so.
+
+Names are matched after NFKC normalisation and removal of all whitespace
+(:func:`match_key`); the stored names are never changed. A name matches
+``EXACT`` when it is an organisation's ``name_ja``, ``ALIAS`` when it is one of
+its ``variants_ja`` or its name qualified by its parent's (``総務省消防庁``,
+``国土交通省観光庁``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from kg.errors import InputError, Position
+from kg.model import MatchMethod
+
+#: Where the gazetteer lives, found from this file so that any working directory works.
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "reference" / "organizations.csv"
+
+COLUMNS = (
+    "id",
+    "name_ja",
+    "name_en",
+    "abbreviation_en",
+    "kind",
+    "parent_id",
+    "variants_ja",
+    "corporate_number",
+    "corporate_number_source",
+    "sources",
+    "note",
+)
+
+_ID = re.compile(r"[a-z][a-z0-9-]*")
+_URL = re.compile(r"https?://\S+")
+
+
+class OrganizationKind(StrEnum):
+    """What kind of organ an organisation is (see the module docstring)."""
+
+    MINISTRY = "ministry"
+    AGENCY = "agency"
+    COMMISSION = "commission"
+    CABINET_BODY = "cabinet-body"
+    OFFICE = "office"
+
+
+@dataclass(frozen=True)
+class Organization:
+    """One organisation of the central government, as the gazetteer records it."""
+
+    id: str
+    name_ja: str
+    name_en: str
+    abbreviation_en: str | None
+    kind: OrganizationKind
+    parent_id: str | None
+    variants_ja: tuple[str, ...]
+    corporate_number: str | None
+    corporate_number_source: str | None
+    sources: tuple[str, ...]
+    note: str | None
+
+
+def match_key(name: str) -> str:
+    """The form a name is compared in: NFKC, with every whitespace character removed."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def corporate_number_valid(number: str) -> bool:
+    """Whether ``number`` is a 13-digit 法人番号 whose check digit is right.
+
+    The check digit is the first digit: 9 − (Σ Pn × Qn mod 9) over the 12 base
+    digits, where Pn is the n-th base digit counted from the right and Qn is 1
+    for odd n and 2 for even n (国税庁's rule).
+    """
+    if len(number) != 13 or not number.isascii() or not number.isdigit():
+        return False
+    base = number[1:]
+    total = sum(int(digit) * (1 if n % 2 else 2) for n, digit in enumerate(reversed(base), start=1))
+    return int(number[0]) == 9 - total % 9
+
+
+class Gazetteer:
+    """All organisations, by id and by every name they are known under."""
+
+    def __init__(self, organizations: list[Organization]) -> None:
+        self.by_id: dict[str, Organization] = {org.id: org for org in organizations}
+        self._exact: dict[str, Organization] = {match_key(org.name_ja): org for org in organizations}
+        self._alias: dict[str, Organization] = {}
+        for org in organizations:
+            for variant in org.variants_ja:
+                self._alias[match_key(variant)] = org
+        # A name qualified by its parent's (総務省消防庁, 国土交通省観光庁) is the organisation.
+        for org in organizations:
+            if org.parent_id is not None:
+                qualified = match_key(self.by_id[org.parent_id].name_ja + org.name_ja)
+                if qualified not in self._exact:
+                    self._alias.setdefault(qualified, org)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def __iter__(self) -> Iterator[Organization]:
+        return iter(self.by_id.values())
+
+    def get(self, org_id: str) -> Organization | None:
+        """The organisation with this id, or None."""
+        return self.by_id.get(org_id)
+
+    def children(self, org_id: str) -> tuple[Organization, ...]:
+        """The organisations whose parent is ``org_id``, in file order."""
+        return tuple(org for org in self.by_id.values() if org.parent_id == org_id)
+
+    def lookup(self, name: str) -> tuple[Organization, MatchMethod] | None:
+        """Match a name as written: EXACT for an official name, ALIAS for a variant, else None."""
+        key = match_key(name)
+        if not key:
+            return None
+        if key in self._exact:
+            return self._exact[key], MatchMethod.EXACT
+        if key in self._alias:
+            return self._alias[key], MatchMethod.ALIAS
+        return None
+
+
+def load_gazetteer(path: Path | None = None) -> Gazetteer:
+    """Read and validate the gazetteer (default: ``data/reference/organizations.csv``)."""
+    path = path or DEFAULT_PATH
+    where = str(path)
+    try:
+        fh = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        message = f"cannot read the organisation gazetteer: {exc.strerror}"
+        raise InputError(message, Position(file=where)) from exc
+    organizations: list[Organization] = []
+    lines: dict[str, int] = {}
+    names: dict[str, tuple[str, int]] = {}  # match key -> (id, line) of every name and variant
+    with fh:
+        reader = csv.DictReader(fh)
+        header = tuple(reader.fieldnames or ())
+        if header != COLUMNS:
+            raise InputError(
+                f"the header must be {','.join(COLUMNS)} (found {','.join(header) or 'nothing'})",
+                Position(file=where, line=1),
+            )
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(value is None for value in row.values()):
+                raise InputError(f"the row must have {len(COLUMNS)} cells", Position(file=where, line=line))
+            org = _organization(row, Position(file=where, line=line))
+            if org.id in lines:
+                raise InputError(
+                    f"duplicate id {org.id!r} (first at line {lines[org.id]})",
+                    Position(file=where, line=line, column_name="id"),
+                )
+            lines[org.id] = line
+            for name in (org.name_ja, *org.variants_ja):
+                key = match_key(name)
+                if key in names:
+                    other, other_line = names[key]
+                    raise InputError(
+                        f"duplicate name {name!r} (also {other!r} at line {other_line})",
+                        Position(file=where, line=line, column_name="name_ja"),
+                    )
+                names[key] = (org.id, line)
+            organizations.append(org)
+    by_id = {org.id: org for org in organizations}
+    for org in organizations:
+        _check_parent(org, by_id, Position(file=where, line=lines[org.id], column_name="parent_id"))
+    return Gazetteer(organizations)
+
+
+def _organization(row: dict[str, str], position: Position) -> Organization:
+    cell = {key: (value or "").strip() for key, value in row.items()}
+
+    def fail(column: str, message: str) -> InputError:
+        return InputError(message, Position(file=position.file, line=position.line, column_name=column))
+
+    org_id = cell["id"]
+    if not _ID.fullmatch(org_id):
+        raise fail("id", f"bad id {org_id!r}: use lowercase ASCII letters, digits and '-'")
+    for column in ("name_ja", "name_en"):
+        if not cell[column]:
+            raise fail(column, f"{column} is empty")
+    try:
+        kind = OrganizationKind(cell["kind"])
+    except ValueError:
+        known = ", ".join(k.value for k in OrganizationKind)
+        raise fail("kind", f"bad kind {cell['kind']!r} (one of: {known})") from None
+    number = cell["corporate_number"] or None
+    number_source = cell["corporate_number_source"] or None
+    if number is not None and not corporate_number_valid(number):
+        raise fail("corporate_number", f"{number!r} is not a valid 法人番号 (13 digits, check digit first)")
+    if number is not None and number_source is None:
+        raise fail("corporate_number_source", "a corporate number needs the source that states it")
+    if number is None and number_source is not None:
+        raise fail("corporate_number_source", "a corporate number source is given without a number")
+    sources = _split(cell["sources"])
+    if not sources:
+        raise fail("sources", "every organisation needs at least one source")
+    for source in sources:
+        if not _URL.fullmatch(source):
+            raise fail("sources", f"{source!r} is not an http(s) URL")
+    return Organization(
+        id=org_id,
+        name_ja=cell["name_ja"],
+        name_en=cell["name_en"],
+        abbreviation_en=cell["abbreviation_en"] or None,
+        kind=kind,
+        parent_id=cell["parent_id"] or None,
+        variants_ja=_split(cell["variants_ja"]),
+        corporate_number=number,
+        corporate_number_source=number_source,
+        sources=sources,
+        note=cell["note"] or None,
+    )
+
+
+def _check_parent(org: Organization, by_id: dict[str, Organization], position: Position) -> None:
+    seen = {org.id}
+    parent_id = org.parent_id
+    while parent_id is not None:
+        parent = by_id.get(parent_id)
+        if parent is None:
+            raise InputError(f"unknown parent_id {parent_id!r} of {org.id!r}", position)
+        if parent.id in seen:
+            raise InputError(f"parent_id of {org.id!r} leads round in a cycle", position)
+        seen.add(parent.id)
+        parent_id = parent.parent_id
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
