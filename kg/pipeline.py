@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Triple, parse
 
 from kg import __version__
 from kg.config import Settings
@@ -88,15 +88,15 @@ def build(
         graphs: list[GraphFile] = []
         summaries: list[EditionSummary] = []
         for meta in metas:
-            sink = GraphSink(f"plan-{meta.year}", minter.plan_graph(meta.year), stage / f"plan-{meta.year}.spool")
+            sink = GraphSink(f"plan-{meta.year}", minter.plan_graph(meta.year), stage)
             summaries.append(_build_edition(meta, sink, minter, gazetteer, laws, report, encoding))
             graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.year)))
-        ref = GraphSink("reference", minter.graph("reference"), stage / "reference.spool")
+        ref = GraphSink("reference", minter.graph("reference"), stage)
         ref.add_block(organization_triples(minter, gazetteer))
         ref.add_block(law_triples(minter, laws, (m.decided for m in metas)))
         graphs.insert(0, write_graph_formats(stage, ref, formats, _reference_prefixes(minter)))
-        onto = GraphSink("ontology", minter.graph("ontology"), stage / "ontology.spool")
-        onto.add_block(list(parse(path=ONTOLOGY_FILE, format=RdfFormat.TURTLE)))
+        onto = GraphSink("ontology", minter.graph("ontology"), stage)
+        onto.add_block(_ontology_triples())
         graphs.insert(0, write_graph_formats(stage, onto, formats, {}))
         validated = False
         if report.valid and validator is not None:
@@ -110,6 +110,13 @@ def build(
         return BuildResult(target, report, summaries, graphs, written=True, validated=validated)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _ontology_triples() -> list[Triple]:
+    """The ontology with its blank nodes (OWL lists) named canonically (RDFC-1.0), for identical bytes."""
+    dataset = Dataset(Quad(t.subject, t.predicate, t.object) for t in parse(path=ONTOLOGY_FILE, format=RdfFormat.TURTLE))
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    return [q.triple for q in dataset]
 
 
 def _check_unique_years(metas: list[EditionMeta]) -> None:
@@ -175,8 +182,8 @@ def _check_labels(table: TableReading, laws: LawReference, report: Report) -> No
 
 
 def _plan_prefixes(minter: Minter, year: int) -> dict[str, str]:
-    return {"plan": f"{minter.base}plan/{year}/", "measure": f"{minter.base}plan/{year}/measure/",
-            **_reference_prefixes(minter)}
+    kinds = ("measure", "kpi", "mark", "participation", "row")
+    return {**{k: minter.edition_namespace(year, k) for k in kinds}, **_reference_prefixes(minter)}
 
 
 def _reference_prefixes(minter: Minter) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Map one plan edition (model records) to triples of its named graph.
 
-Each measure maps to one list of triples whose subjects all start with the
-measure's IRI; :mod:`kg.rdf.write` sorts and writes them as one block.
+Each measure maps to one list of triples (the measure and its KPIs, marks,
+participations and source row); :mod:`kg.rdf.write` sorts them as one block.
 Marks are qualified nodes carrying confidence and their source cell; the plain
 ``kg:primaryLegalBasis``/``kg:linkedLegalBasis`` shortcut is asserted only for
 marks whose column is certain (high confidence, or reviewed by a person), so a
@@ -98,9 +98,9 @@ class PlanMapper:
 
     def measure_triples(self, m: Measure) -> list[Triple]:
         """Every triple about measure ``m`` and its sub-resources."""
-        base = self.minter.measure(self.edition.year, m.id)
-        s = NamedNode(base)
-        row = NamedNode(base + "/row")
+        year = self.edition.year
+        s = self.minter.measure(year, m.id)
+        row = self.minter.row(year, m.source.line)
         out = [
             Triple(s, RDF_TYPE, kg("Measure")),
             Triple(s, _IDENTIFIER, Literal(m.id)),
@@ -118,11 +118,11 @@ class PlanMapper:
         if m.concerned_ministries:
             out.append(Triple(s, kg("concernedMinistries"), boolean(True)))
         for k in m.kpis:
-            out.extend(self._kpi(s, NamedNode(f"{base}/kpi/{k.order}"), k))
+            out.extend(self._kpi(s, self.minter.part(year, "kpi", m.id, k.order), k))
         for p in m.participations:
-            out.extend(self._participation(s, NamedNode(f"{base}/org/{p.order}"), p))
+            out.extend(self._participation(s, self.minter.part(year, "participation", m.id, p.order), p))
         for mark in m.marks:
-            out.extend(self._mark(s, NamedNode(f"{base}/mark/{mark.order}"), mark))
+            out.extend(self._mark(s, self.minter.part(year, "mark", m.id, mark.order), mark))
         return out
 
     def _kpi(self, measure: NamedNode, s: NamedNode, k: Kpi) -> list[Triple]:

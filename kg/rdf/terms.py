@@ -1,9 +1,10 @@
 """Namespaces, datatypes and IRI minting: the one place that knows how IRIs look.
 
-IRIs follow docs/vocabulary.md. A measure's sub-resources (KPIs, marks,
-participations, its source row) live under the measure's IRI, so that every
-triple of a measure sorts into one contiguous block of the N-Triples dump (see
-:mod:`kg.rdf.write`): sorting then costs a sort per measure, not a global one.
+IRIs follow docs/vocabulary.md. Sub-resources of a measure (KPIs, marks,
+participations) live in a few flat namespaces per edition (``…/kpi/06-22-1``),
+so that Turtle can write them as prefixed names (``kpi:06-22-1``) and the
+sorted N-Triples writer sees, per namespace, one contiguous block per measure
+(see :mod:`kg.rdf.write`).
 """
 
 from __future__ import annotations
@@ -122,9 +123,19 @@ class Minter:
     def source_file(self, year: int) -> NamedNode:
         return NamedNode(f"{self.base}plan/{year}/source")
 
-    def measure(self, year: int, measure_id: str) -> str:
-        """The measure's IRI as a string: sub-resources append to it."""
-        return f"{self.base}plan/{year}/measure/{_segment(measure_id)}"
+    def edition_namespace(self, year: int, kind: str) -> str:
+        """The flat namespace of one kind of resource of an edition (``measure``, ``kpi`` …)."""
+        return f"{self.base}plan/{year}/{kind}/"
+
+    def measure(self, year: int, measure_id: str) -> NamedNode:
+        return NamedNode(self.edition_namespace(year, "measure") + _segment(measure_id))
+
+    def part(self, year: int, kind: str, measure_id: str, order: int) -> NamedNode:
+        """A KPI, mark or participation: ``{base}plan/{year}/{kind}/{id}-{n}``."""
+        return NamedNode(f"{self.edition_namespace(year, kind)}{_segment(measure_id)}-{order}")
+
+    def row(self, year: int, line: int) -> NamedNode:
+        return NamedNode(f"{self.edition_namespace(year, 'row')}{line}")
 
     def organization(self, org_id: str) -> NamedNode:
         return NamedNode(f"{self.base}org/{_segment(org_id)}")

@@ -1,12 +1,13 @@
 """Write the dumps: sorted N-Triples per graph, Turtle, TriG and JSON-LD, atomically.
 
-Sorted N-Triples without a global sort: triples arrive in *blocks* (one per
-measure, all of whose subjects share the measure's IRI as prefix), each block
-is sorted on its own and spooled to disk with its first and last line. If the
-blocks, ordered by their first line, do not overlap, their concatenation is
-the sorted file — the common case, costing one sort per measure and memory for
-the index only. Overlapping blocks (possible only for IDs that are prefixes of
-one another) fall back to sorting all lines in memory. The other formats are
+Sorted N-Triples without a global sort: triples arrive in groups (one per
+measure); each group is split by subject namespace (``…/measure/``,
+``…/kpi/`` …) into *blocks*, each block sorted on its own and spooled to its
+namespace's file with its first and last line. If the blocks, ordered by their
+first line, do not overlap, writing them in that order gives the sorted file —
+the common case, costing one small sort per block and memory for the index
+only. Overlapping blocks (possible only for IDs that are prefixes of one
+another, like 06-22 and 06-220) fall back to sorting all lines in memory. The other formats are
 produced by streaming the sorted N-Triples back through pyoxigraph, so every
 format lists the same triples in the same order.
 
@@ -35,56 +36,87 @@ FORMATS = ("nt", "ttl", "trig", "jsonld")
 class _Block:
     first: bytes
     last: bytes
+    lane: int
     offset: int
     length: int
 
 
+def _namespace(line: bytes) -> bytes:
+    """The subject's namespace: the subject IRI up to its last '/' (or ``_:`` for blank nodes)."""
+    if not line.startswith(b"<"):
+        return b"_:"
+    end = line.index(b"> ")
+    cut = line.rfind(b"/", 0, end)
+    return line[: cut + 1] if cut > 0 else line[:end]
+
+
+@dataclass
+class _Lane:
+    """The spool of one subject namespace (``…/kpi/``, ``…/measure/`` …)."""
+
+    fh: IO[bytes]
+    path: Path
+    offset: int = 0
+
+
 @dataclass
 class GraphSink:
-    """Accumulates one named graph as sorted blocks in a spool file."""
+    """Accumulates one named graph as sorted blocks, one spool file per subject namespace."""
 
     name: str
     iri: NamedNode
-    spool: Path
-    _fh: IO[bytes] | None = None
-    _blocks: list[_Block] = field(default_factory=list)
-    _offset: int = 0
+    spool_dir: Path
     triples: int = 0
+    _lanes: dict[bytes, _Lane] = field(default_factory=dict)
+    _blocks: list[_Block] = field(default_factory=list)
 
     def add_block(self, triples: Sequence[Triple]) -> None:
         """Add triples that belong together (one measure, or one reference table)."""
         if not triples:
             return
-        if self._fh is None:
-            self._fh = self.spool.open("wb")
-        lines = sorted(set(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()))
-        data = b"\n".join(lines) + b"\n"
-        self._fh.write(data)
-        self._blocks.append(_Block(lines[0], lines[-1], self._offset, len(data)))
-        self._offset += len(data)
-        self.triples += len(lines)
+        by_lane: dict[bytes, list[bytes]] = {}
+        for line in set(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()):
+            by_lane.setdefault(_namespace(line), []).append(line)
+        for key, lines in by_lane.items():
+            lines.sort()
+            lane = self._lane(key)
+            data = b"\n".join(lines) + b"\n"
+            lane.fh.write(data)
+            self._blocks.append(_Block(lines[0], lines[-1], id(lane), lane.offset, len(data)))
+            lane.offset += len(data)
+            self.triples += len(lines)
+
+    def _lane(self, key: bytes) -> _Lane:
+        lane = self._lanes.get(key)
+        if lane is None:
+            path = self.spool_dir / f".{self.name}.{len(self._lanes)}.spool"
+            lane = self._lanes[key] = _Lane(path.open("wb"), path)
+        return lane
 
     def finish(self, target: Path) -> int:
         """Write the sorted N-Triples to ``target``; return the number of triples."""
-        if self._fh is None:
-            target.write_bytes(b"")
-            return 0
-        self._fh.close()
-        order = sorted(range(len(self._blocks)), key=lambda i: self._blocks[i].first)
-        blocks = [self._blocks[i] for i in order]
+        lanes = {id(lane): lane for lane in self._lanes.values()}
+        for lane in lanes.values():
+            lane.fh.close()
+        blocks = sorted(self._blocks, key=lambda b: b.first)
         disjoint = all(a.last < b.first for a, b in zip(blocks, blocks[1:], strict=False))
-        if disjoint and order == list(range(len(order))):
-            os.replace(self.spool, target)
-        elif disjoint:
-            with self.spool.open("rb") as src, target.open("wb") as dst:
-                for b in blocks:
-                    src.seek(b.offset)
-                    dst.write(src.read(b.length))
-        else:
-            lines = sorted(set(self.spool.read_bytes().splitlines()))
-            self.triples = len(lines)
-            target.write_bytes(b"\n".join(lines) + b"\n")
-        self.spool.unlink(missing_ok=True)
+        readers = {key: lane.path.open("rb") for key, lane in lanes.items()}
+        try:
+            with target.open("wb") as dst:
+                if disjoint:
+                    for b in blocks:
+                        src = readers[b.lane]
+                        src.seek(b.offset)
+                        dst.write(src.read(b.length))
+                else:
+                    lines = sorted({line for r in readers.values() for line in r.read().splitlines()})
+                    self.triples = len(lines)
+                    dst.write(b"\n".join(lines) + b"\n" if lines else b"")
+        finally:
+            for r in readers.values():
+                r.close()
+            for lane in lanes.values():
+                lane.path.unlink(missing_ok=True)
         return self.triples
 
 
