@@ -1,0 +1,238 @@
+"""End to end: `kg build` on the bundled edition, read back from what it wrote."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from kg.cli import cli, _register
+from kg.config import load_settings
+from kg.pipeline import BuildResult, build
+from kg.rdf.terms import KG
+from tests.paths import ROOT, SEED
+
+GOLDEN = Path(__file__).parent / "golden"
+PLAN = "https://kg.example.jp/plan/2023/"
+
+
+def _store(built: Path) -> ox.Store:
+    store = ox.Store()
+    manifest = json.loads((built / "manifest.json").read_text())
+    for g in manifest["graphs"]:
+        store.load(path=built / g["ntriples"], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(g["iri"]))
+    return store
+
+
+def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return [tuple(str(t.value) if t is not None else "" for t in row) for row in result]
+
+
+@pytest.fixture(scope="module")
+def store(built: Path) -> ox.Store:
+    return _store(built)
+
+
+def test_all_48_measures_with_names_exactly_as_in_the_source(store: ox.Store) -> None:
+    names = {}
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if re.match(r"^\d{2}-\d{2}$", cells[0]):
+            names[cells[0]] = cells[1]
+    assert len(names) == 48
+    rows = _select(store, f"""PREFIX kg: <{KG}> PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?id ?name WHERE {{ ?m a kg:Measure ; dcterms:identifier ?id ; rdfs:label ?name }}""")
+    assert dict(rows) == names
+
+
+KPI_COUNTS = {"03-01": 0, "04-01": 2, "04-02": 4, "06-18": 2, "06-23": 6, "08-04": 4, "09-36": 8}
+
+
+@pytest.mark.parametrize(("measure_id", "count"), KPI_COUNTS.items())
+def test_kpi_counts_in_the_graph(store: ox.Store, measure_id: str, count: int) -> None:
+    rows = _select(store, f"""PREFIX kg: <{KG}>
+        SELECT (COUNT(?k) AS ?n) WHERE {{ <{PLAN}measure/{measure_id}> kg:hasKPI ?k }}""")
+    assert rows == [(str(count),)]
+
+
+ORGS = {
+    "04-01": [("cas", True), ("da", False)],
+    "04-07": [("mic", True), ("da", False), ("ppc", False), ("meti", False)],
+    "06-14": [("da", True), ("mof", False), ("meti", False)],
+    "06-22": [("mic", True), ("da", False), ("mhlw", False), ("meti", False)],
+    "06-23": [("fdma", True)],
+    "09-34": [("mext", True), ("cao", False)],
+    "09-35": [("mext", True), ("meti", False)],
+}
+
+
+@pytest.mark.parametrize(("measure_id", "expected"), ORGS.items())
+def test_organisations_with_lead_flags(store: ox.Store, measure_id: str, expected: list[tuple[str, bool]]) -> None:
+    rows = _select(store, f"""PREFIX kg: <{KG}>
+        SELECT ?org ?role WHERE {{ <{PLAN}measure/{measure_id}> kg:hasParticipation ?p .
+          ?p kg:organization ?org ; kg:role ?role ; kg:order ?n }} ORDER BY ?n""")
+    got = [(org.rsplit("/", 1)[1], role == KG + "LeadRole") for org, role in rows]
+    assert got == expected
+
+
+def test_concerned_ministries_is_a_flag(store: ox.Store) -> None:
+    rows = _select(store, f"""PREFIX kg: <{KG}>
+        SELECT ?m WHERE {{ ?m kg:concernedMinistries true }}""")
+    assert rows == [(f"{PLAN}measure/04-07",)]
+
+
+def test_only_certain_marks_become_legal_basis_facts(store: ox.Store) -> None:
+    rows = _select(store, f"""PREFIX kg: <{KG}>
+        SELECT ?conf (COUNT(*) AS ?n) WHERE {{
+          ?m kg:hasMark ?mark . ?mark kg:confidence ?conf ; kg:provision ?p ; kg:strength ?s .
+          FILTER EXISTS {{ ?m kg:primaryLegalBasis|kg:linkedLegalBasis ?p }} }} GROUP BY ?conf""")
+    assert rows == [(KG + "HighConfidence", "6")]
+
+
+@pytest.mark.parametrize("measure_id", ["06-22", "06-16", "04-01"])
+def test_golden_mapping_of_a_measure(built: Path, measure_id: str) -> None:
+    pattern = re.compile(rf"/(measure|kpi|mark|participation)/{re.escape(measure_id)}[>-]")
+    lines = [line for line in (built / "plan-2023.nt").read_text().splitlines(keepends=True) if pattern.search(line)]
+    assert "".join(lines) == (GOLDEN / f"measure-{measure_id}.nt").read_text()
+
+
+def test_every_kg_term_used_is_declared_in_the_ontology(built: Path, store: ox.Store) -> None:
+    used = set()
+    for name in ("reference.nt", "plan-2023.nt"):
+        for t in ox.parse(path=built / name, format=ox.RdfFormat.N_TRIPLES):
+            for term in (t.predicate, t.object):
+                if isinstance(term, ox.NamedNode) and term.value.startswith(KG):
+                    used.add(term.value)
+            if t.predicate.value.endswith("#type") and isinstance(t.object, ox.NamedNode):
+                used.add(t.object.value)
+    used = {u for u in used if u.startswith(KG)}
+    declared = {
+        s.value
+        for s in (q.subject for q in ox.parse(path=built / "ontology.nt", format=ox.RdfFormat.N_TRIPLES)
+                  if q.predicate.value.endswith("#type"))
+        if isinstance(s, ox.NamedNode)
+    }
+    assert used, "the graph uses kg: terms"
+    assert sorted(used - declared) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "rdflib_format", "ox_format"),
+    [
+        ("ontology.ttl", "turtle", ox.RdfFormat.TURTLE),
+        ("reference.ttl", "turtle", ox.RdfFormat.TURTLE),
+        ("plan-2023.ttl", "turtle", ox.RdfFormat.TURTLE),
+        ("plan-2023.nt", "nt", ox.RdfFormat.N_TRIPLES),
+        ("dataset.trig", "trig", ox.RdfFormat.TRIG),
+        ("dataset.jsonld", "json-ld", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_outputs_parse_with_rdflib_and_pyoxigraph(
+    built: Path, name: str, rdflib_format: str, ox_format: ox.RdfFormat
+) -> None:
+    manifest = json.loads((built / "manifest.json").read_text())
+    total = sum(g["triples"] for g in manifest["graphs"])
+    expected = total if name.startswith("dataset") else next(
+        g["triples"] for g in manifest["graphs"] if name.startswith(g["name"] + ".")
+    )
+    ox_count = sum(1 for _ in ox.parse(path=built / name, format=ox_format))
+    assert ox_count == expected
+    if name.startswith("dataset"):
+        ds = rdflib.Dataset()
+        ds.parse(built / name, format=rdflib_format)
+        assert len(ds) == expected
+    else:
+        g = rdflib.Graph()
+        g.parse(built / name, format=rdflib_format)
+        assert len(g) == expected
+
+
+def test_ontology_source_parses_with_both_libraries() -> None:
+    path = ROOT / "ontology" / "kg.ttl"
+    assert len(rdflib.Graph().parse(path, format="turtle")) == sum(
+        1 for _ in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+    )
+
+
+def test_two_builds_give_identical_bytes(built: Path, tmp_path: Path) -> None:
+    again = build(load_settings(ROOT), out_dir=tmp_path / "again")
+    assert again.written
+    files = sorted(p.name for p in built.iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "again").iterdir())
+    for name in files:
+        assert (built / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
+
+
+def test_n_triples_are_sorted(built: Path) -> None:
+    for name in ("ontology.nt", "reference.nt", "plan-2023.nt"):
+        lines = (built / name).read_bytes().splitlines()
+        assert lines == sorted(lines), name
+
+
+def test_base_iri_is_configurable(tmp_path: Path) -> None:
+    settings = load_settings(ROOT).with_overrides(base_iri="https://data.example.org/kg/")
+    result = build(settings, out_dir=tmp_path / "b", formats=("nt",))
+    text = (tmp_path / "b" / "plan-2023.nt").read_text()
+    assert "<https://data.example.org/kg/plan/2023/measure/06-22>" in text
+    assert "kg.example.jp/plan" not in text
+    assert result.written
+
+
+def test_cli_build_prints_summary_and_writes(tmp_path: Path) -> None:
+    _register()
+    out = tmp_path / "cli"
+    res = CliRunner().invoke(cli, ["build", "--no-validate", "--out", str(out), "--formats", "nt"])
+    assert res.exit_code == 0, res.output
+    assert "edition 2023 (000_12dec0b774bbd4f2.txt): 48 measures, 98 KPIs, 23 marks (high 6, medium 11, low 6)" in (
+        res.stdout
+    )
+    assert "skipped (--no-validate)" in res.stdout
+    assert (out / "plan-2023.nt").is_file() and not (out / "plan-2023.ttl").exists()
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "editions", data / "editions")
+    out = tmp_path / "out"
+    first = build(load_settings(ROOT).with_overrides(data_dir=data), out_dir=out, formats=("nt",))
+    assert first.written
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    seed = data / "editions" / "2023" / SEED.name
+    seed.chmod(0o644)
+    seed.write_text(SEED.read_text(encoding="utf-8").replace("03-02\t", "03-01\t", 1), encoding="utf-8")
+    (data / "editions" / "2023" / "edition.toml").write_text(
+        (data / "editions" / "2023" / "edition.toml").read_text().replace('sha256 = "', '# sha256 = "')
+    )
+    second = build(load_settings(ROOT).with_overrides(data_dir=data), out_dir=out, formats=("nt",))
+    assert not second.written
+    [dup] = [f for f in second.report.errors]
+    assert dup.code == "duplicate-measure-id" and dup.position.line == 6
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_changed_source_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "editions", data / "editions")
+    seed = data / "editions" / "2023" / SEED.name
+    seed.chmod(0o644)
+    seed.write_text(SEED.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="SHA-256"):
+        build(load_settings(ROOT).with_overrides(data_dir=data), out_dir=tmp_path / "o")
+
+
+def test_build_result_counts(build_result: BuildResult) -> None:
+    [e] = build_result.editions
+    assert (e.measures, e.kpis, sum(e.marks.values())) == (48, 98, 23)
+    assert len(e.organizations) == 16
