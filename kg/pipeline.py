@@ -31,6 +31,7 @@ from kg.read.edition import EditionMeta, find_editions, load_edition_meta
 from kg.read.source import read_source
 from kg.read.table import TableReading, read_table
 from kg.reference.laws import LawReference, load_laws
+from kg.review import write_review
 from kg.reference.organizations import Gazetteer, load_gazetteer
 
 ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kg.ttl"
@@ -60,6 +61,7 @@ class BuildResult:
     graphs: list[GraphFile]
     written: bool
     validated: bool
+    reviews: int = 0
 
 
 def build(
@@ -105,9 +107,11 @@ def build(
         if not report.valid:
             return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
         files = write_dataset_formats(stage, graphs, formats, _reference_prefixes(minter))
+        reviews = write_review(stage, report)
+        files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
         write_manifest(stage, _manifest(settings, graphs, files, metas))
         _replace(stage, target)
-        return BuildResult(target, report, summaries, graphs, written=True, validated=validated)
+        return BuildResult(target, report, summaries, graphs, written=True, validated=validated, reviews=reviews)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

@@ -66,6 +66,7 @@ def render_summary(result: BuildResult, validate: bool) -> str:
     if result.written:
         total = sum(g.triples for g in result.graphs)
         lines.append(f"wrote {total} triples in {len(result.graphs)} graphs to {result.out_dir}")
+        lines.append(f"review: {result.reviews} inferences to check in {result.out_dir / 'review.md'}")
     else:
         lines.append(f"nothing written: fix the errors above ({result.out_dir} is unchanged)")
     return "\n".join(lines)

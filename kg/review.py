@@ -1,0 +1,99 @@
+"""The review report: every inference a person should check, as CSV and Markdown.
+
+A build infers things the source does not state: a mark's column, a split or
+aliased ministry name, a KPI boundary at a space. Each such inference is a
+finding of one of :data:`REVIEW_CODES`; this module lists them, one row each,
+with the raw cell and what was concluded, in ``review.csv`` (for tools and
+spreadsheets) and ``review.md`` (for reading). Rows of a curated table marked
+``reviewed`` produce no such findings, so they drop out of the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from kg.findings import Finding
+
+#: Finding codes that record an inference (or a doubt) for a person to check.
+REVIEW_CODES = (
+    "uncertain-mark-column",
+    "unplaceable-mark",
+    "unexpected-mark-cell",
+    "split-organization",
+    "aliased-organization",
+    "concerned-ministries",
+    "unknown-organization",
+    "kpi-space-split",
+    "calendar-mismatch",
+)
+COLUMNS = (
+    "measure_id", "file", "line", "column", "column_name", "code", "severity", "raw", "inferred",
+    "confidence", "message",
+)
+
+
+def review_rows(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that belong in the review report, in source order."""
+    rows = [f for f in findings if f.code in REVIEW_CODES]
+    return sorted(rows, key=lambda f: (f.position.file or "", f.position.line or 0, f.position.column or 0, f.code))
+
+
+def _record(f: Finding) -> dict[str, str]:
+    p = f.position
+    return {
+        "measure_id": p.measure_id or "",
+        "file": p.file or "",
+        "line": str(p.line or ""),
+        "column": str(p.column or ""),
+        "column_name": p.column_name or "",
+        "code": f.code,
+        "severity": str(f.severity),
+        "raw": f.raw or "",
+        "inferred": f.inferred or "",
+        "confidence": f.confidence or "",
+        "message": f.message,
+    }
+
+
+def render_csv(rows: list[Finding]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for f in rows:
+        writer.writerow(_record(f))
+    return buf.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(rows: list[Finding]) -> str:
+    lines = [
+        "# Review report / 要確認一覧",
+        "",
+        f"{len(rows)} inferences to check. Fix them in the curated table (`kg export`), then mark the row reviewed.",
+        "",
+        "| measure | line:cell | column | what | raw | inferred | confidence |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in rows:
+        r = _record(f)
+        lines.append(
+            "| " + " | ".join(_md_cell(x) for x in (
+                r["measure_id"], f"{r['line']}:{r['column']}", r["column_name"], f"{f.message} [{f.code}]",
+                r["raw"][:120], r["inferred"], r["confidence"],
+            )) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_review(directory: Path, findings: Iterable[Finding]) -> int:
+    """Write ``review.csv`` and ``review.md`` into ``directory``; return the number of rows."""
+    rows = review_rows(findings)
+    (directory / "review.csv").write_text(render_csv(rows), encoding="utf-8")
+    (directory / "review.md").write_text(render_markdown(rows), encoding="utf-8")
+    return len(rows)
