@@ -100,8 +100,9 @@ def law_triples(minter: Minter, laws: LawReference, points_in_time: Iterable[dat
             Triple(s, RDF_TYPE, kg("Law")),
             Triple(s, RDF_TYPE, iri(ELI, "LegalResource")),
             Triple(s, iri(ELI, "id_local"), Literal(law.law_id)),
-            Triple(s, iri(ELI, "title"), ja(law.title_ja)),
-            Triple(s, iri(ELI, "title"), en(law.title_en)),
+            # dcterms:title, not eli:title: ELI gives eli:title the domain eli:Expression.
+            Triple(s, _TITLE, ja(law.title_ja)),
+            Triple(s, _TITLE, en(law.title_en)),
             Triple(s, RDFS_LABEL, ja(law.title_ja)),
             Triple(s, RDFS_LABEL, en(law.title_en)),
             Triple(s, kg("lawNumber"), ja(law.number_ja)),
