@@ -27,7 +27,7 @@ def main() -> None:
 
 def _register() -> None:
     # Imported here so that ``import kg.cli`` stays cheap and free of cycles.
-    from kg.cli import build
+    from kg.cli import build, query
 
-    for module in (build,):
+    for module in (build, query):
         cli.add_command(module.command)

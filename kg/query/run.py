@@ -1,0 +1,81 @@
+"""Run one query, bundled or from a file, on the build or on a remote endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import QueryError
+from kg.query.binding import bind, resolve_values
+from kg.query.catalogue import QueryDoc, find_query
+from kg.store.credentials import find_credentials
+from kg.store.embedded import EmbeddedStore
+from kg.store.manifest import Manifest, read_manifest
+from kg.store.remote import DEFAULT_TIMEOUT, RemoteEndpoint
+from kg.store.syntax import check_syntax
+from kg.store.target import Results, SparqlTarget
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's results, with the prefixes that make its IRIs readable in a table."""
+
+    query: QueryDoc
+    results: Results
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """``["name=value", …]`` as a dict; the value may itself contain ``=``."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+        if name.strip() in values:
+            raise QueryError(f"--param {name.strip()} given twice")
+        values[name.strip()] = value
+    return values
+
+
+def prepare(doc: QueryDoc, given: Mapping[str, str]) -> str:
+    """The query text with its parameters bound; syntax is checked on the file's own text first."""
+    check_syntax(doc.text, str(doc.path))
+    return bind(doc.text, resolve_values(doc.parameters, given))
+
+
+def run_query(doc: QueryDoc, given: Mapping[str, str], target: SparqlTarget) -> Results:
+    return target.select(prepare(doc, given))
+
+
+def query(
+    name_or_file: str,
+    given: Mapping[str, str],
+    *,
+    build_dir: Path,
+    endpoint: str | None = None,
+    graphs: Sequence[str] = (),
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Answer:
+    """Run a query on the build in ``build_dir``, or on ``endpoint`` if given.
+
+    On an endpoint the default graph is ``graphs`` if given, else the graphs
+    of the build's manifest if there is one, else the endpoint's own default.
+    """
+    doc = find_query(name_or_file)
+    text = prepare(doc, given)
+    manifest = _manifest_if_any(build_dir) if endpoint else read_manifest(build_dir)
+    prefixes = {"base": manifest.base_iri} if manifest else {}
+    target: SparqlTarget
+    if endpoint:
+        defaults = list(graphs) or (manifest.graph_iris if manifest else [])
+        target = RemoteEndpoint(endpoint, defaults, credentials=find_credentials(endpoint), timeout=timeout)
+    else:
+        assert manifest is not None
+        target = EmbeddedStore(manifest)
+    return Answer(doc, target.select(text), prefixes)
+
+
+def _manifest_if_any(build_dir: Path) -> Manifest | None:
+    return read_manifest(build_dir) if (build_dir / "manifest.json").is_file() else None

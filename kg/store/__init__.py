@@ -1,0 +1,30 @@
+"""Where queries run and builds are published: an embedded store or a remote one.
+
+``kg.store`` knows nothing about bundled queries or parameters. It offers one
+operation to the query layer, :meth:`SparqlTarget.select` (SPARQL text in,
+SPARQL 1.1 results JSON out), implemented twice: on an embedded pyoxigraph
+store loaded from a build directory (:mod:`kg.store.embedded`), and on a
+remote SPARQL 1.1 Protocol endpoint (:mod:`kg.store.remote`). Both evaluate
+the query against the same default graph, the merge of the build's named
+graphs, so one query text answers the same in both places.
+"""
+
+from __future__ import annotations
+
+from kg.store.credentials import Credentials, find_credentials
+from kg.store.embedded import EmbeddedStore
+from kg.store.manifest import GraphEntry, Manifest, read_manifest
+from kg.store.remote import RemoteEndpoint
+from kg.store.target import Results, SparqlTarget
+
+__all__ = [
+    "Credentials",
+    "EmbeddedStore",
+    "GraphEntry",
+    "Manifest",
+    "RemoteEndpoint",
+    "Results",
+    "SparqlTarget",
+    "find_credentials",
+    "read_manifest",
+]

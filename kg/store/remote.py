@@ -1,0 +1,114 @@
+"""A remote SPARQL 1.1 Protocol endpoint, queried through SPARQLWrapper.
+
+The build's graph IRIs go out as ``default-graph-uri`` parameters, so the
+endpoint evaluates the query on their merge, exactly as the embedded store
+does (Oxigraph, Fuseki and Virtuoso honour the parameter). Results come back
+as SPARQL 1.1 results JSON. Network failures and HTTP errors become
+StoreError (QueryError when the endpoint rejects the query text), with the
+URL stripped of credentials.
+"""
+
+from __future__ import annotations
+
+import ast
+import http.client
+import socket
+import urllib.error
+from collections.abc import Sequence
+
+from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    EndPointNotFound,
+    QueryBadFormed,
+    SPARQLWrapperException,
+    Unauthorized,
+)
+
+from kg.errors import QueryError, StoreError
+from kg.store.credentials import USER_VAR, Credentials, check_no_userinfo, safe_url
+from kg.store.target import Results
+
+DEFAULT_TIMEOUT = 60.0
+
+
+class RemoteEndpoint:
+    """A SPARQL query endpoint, e.g. ``http://localhost:7878/query`` for Oxigraph."""
+
+    def __init__(
+        self,
+        url: str,
+        default_graphs: Sequence[str] = (),
+        *,
+        credentials: Credentials | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        check_no_userinfo(url)
+        self.url = url
+        self.default_graphs = list(default_graphs)
+        self.credentials = credentials
+        self.timeout = timeout
+
+    def describe(self) -> str:
+        return f"SPARQL endpoint {safe_url(self.url)}"
+
+    def _client(self, query: str) -> SPARQLWrapper:
+        client = SPARQLWrapper(self.url)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setReturnFormat(JSON)
+        client.setOnlyConneg(True)  # no format=/output= parameters: some stores reject them
+        client.setTimeout(max(1, round(self.timeout)))
+        for iri in self.default_graphs:
+            client.addParameter("default-graph-uri", iri)
+        if self.credentials is not None:
+            client.setCredentials(self.credentials.user, self.credentials.password)
+        client.setQuery(query)
+        return client
+
+    def select(self, query: str) -> Results:
+        where = self.describe()
+        try:
+            answer = self._client(query).queryAndConvert()
+        except QueryBadFormed as exc:
+            raise QueryError(f"{where} rejected the query: {_server_message(exc)}") from None
+        except Unauthorized:
+            raise StoreError(
+                f"{where}: authentication failed (HTTP 401); check {USER_VAR}/… or netrc"
+            ) from None
+        except EndPointNotFound:
+            raise StoreError(f"{where}: no SPARQL endpoint at this URL (HTTP 404)") from None
+        except EndPointInternalError as exc:
+            raise StoreError(f"{where}: server error (HTTP 500): {_server_message(exc)}") from None
+        except SPARQLWrapperException as exc:
+            raise StoreError(f"{where}: {exc}") from None
+        except urllib.error.HTTPError as exc:
+            raise StoreError(f"{where}: HTTP {exc.code} {exc.reason}") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError | socket.timeout):
+                raise StoreError(f"{where}: no answer within {self.timeout:g} s (timeout)") from None
+            raise StoreError(f"{where}: cannot connect: {exc.reason}") from None
+        except TimeoutError:
+            raise StoreError(f"{where}: no answer within {self.timeout:g} s (timeout)") from None
+        except (ConnectionError, http.client.HTTPException) as exc:
+            raise StoreError(f"{where}: connection failed: {exc.__class__.__name__}: {exc}") from None
+        except ValueError as exc:
+            raise StoreError(f"{where}: the answer is not SPARQL results JSON: {exc}") from None
+        if not isinstance(answer, dict) or "head" not in answer:
+            raise StoreError(f"{where}: the answer is not SPARQL results JSON")
+        return answer
+
+
+def _server_message(exc: SPARQLWrapperException) -> str:
+    """The server's own error text, which SPARQLWrapper only keeps inside its message."""
+    text = str(exc)
+    _, sep, raw = text.partition("Response:\n")
+    if not sep:
+        return text
+    try:
+        body = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        return raw.strip()
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return str(body).strip()
