@@ -27,7 +27,7 @@ def main() -> None:
 
 def _register() -> None:
     # Imported here so that ``import kg.cli`` stays cheap and free of cycles.
-    from kg.cli import build, query
+    from kg.cli import build, publish, query
 
-    for module in (build, query):
+    for module in (build, query, publish):
         cli.add_command(module.command)

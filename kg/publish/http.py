@@ -1,0 +1,154 @@
+"""HTTP for publishing: Basic auth, a timeout, and retries with backoff on 5xx and timeouts.
+
+Plain ``urllib`` rather than SPARQLWrapper, because publishing streams files
+to the Graph Store Protocol, which SPARQLWrapper does not speak, and because
+every request must share one retry policy. Bodies are re-created for every
+attempt (a file is re-opened), so a retried upload sends the whole file
+again. Credentials travel only in the ``Authorization`` header: no message,
+exception or log line built here contains them.
+"""
+
+from __future__ import annotations
+
+import http.client
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import StoreError
+from kg.store.credentials import PASSWORD_VAR, USER_VAR, Credentials, check_no_userinfo, safe_url
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A request body: bytes before, the content of a file, bytes after (each optional)."""
+
+    prefix: bytes = b""
+    path: Path | None = None
+    suffix: bytes = b""
+
+    def length(self) -> int:
+        return len(self.prefix) + (self.path.stat().st_size if self.path else 0) + len(self.suffix)
+
+    def chunks(self) -> Iterator[bytes]:
+        if self.prefix:
+            yield self.prefix
+        if self.path is not None:
+            with self.path.open("rb") as fh:
+                while block := fh.read(_CHUNK):
+                    yield block
+        if self.suffix:
+            yield self.suffix
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry a request that failed for a passing reason."""
+
+    attempts: int = 4
+    first_delay: float = 0.5
+    factor: float = 2.0
+    max_delay: float = 8.0
+
+    def delays(self) -> Iterator[float]:
+        delay = self.first_delay
+        for _ in range(self.attempts - 1):
+            yield min(delay, self.max_delay)
+            delay *= self.factor
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt; carries the message to raise if none is left."""
+
+
+class HttpClient:
+    """Sends requests to one store with its credentials, timeout and retry policy."""
+
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        *,
+        timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.credentials = credentials
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.retries_done = 0
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        payload: Payload | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Send a request; retry 5xx answers, timeouts and dropped connections; raise StoreError."""
+        check_no_userinfo(url)
+        delays = self.retry.delays()
+        while True:
+            try:
+                return self._once(method, url, payload, headers or {})
+            except _Retryable as exc:
+                delay = next(delays, None)
+                if delay is None:
+                    raise StoreError(f"{method} {safe_url(url)}: {exc} (gave up after "
+                                     f"{self.retry.attempts} attempts)") from None
+                self.retries_done += 1
+                self.sleep(delay)
+
+    def _once(self, method: str, url: str, payload: Payload | None, headers: dict[str, str]) -> Response:
+        request = urllib.request.Request(url, method=method, headers=dict(headers))
+        if payload is not None:
+            request.data = payload.chunks()
+            request.add_header("Content-Length", str(payload.length()))
+        if self.credentials is not None:
+            request.add_header("Authorization", self.credentials.basic_header())
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+                return Response(answer.status, answer.read())
+        except urllib.error.HTTPError as exc:
+            detail = _detail(exc)
+            if exc.code >= 500:
+                raise _Retryable(f"HTTP {exc.code} {detail}".rstrip()) from None
+            if exc.code in (401, 403):
+                raise StoreError(self._auth_message(method, url, exc.code)) from None
+            raise StoreError(f"{method} {safe_url(url)}: HTTP {exc.code} {detail}".rstrip()) from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise _Retryable(f"no answer within {self.timeout:g} s") from None
+            raise _Retryable(f"cannot connect: {exc.reason}") from None
+        except TimeoutError:
+            raise _Retryable(f"no answer within {self.timeout:g} s") from None
+        except (ConnectionError, http.client.HTTPException) as exc:
+            raise _Retryable(f"connection failed: {exc.__class__.__name__}") from None
+
+    def _auth_message(self, method: str, url: str, code: int) -> str:
+        if self.credentials is None:
+            how = f"no credentials were given (set {USER_VAR} and {PASSWORD_VAR}, or use netrc)"
+        else:
+            how = f"the store refused user {self.credentials.user!r} from {self.credentials.origin}"
+        return f"{method} {safe_url(url)}: authentication failed (HTTP {code}): {how}"
+
+
+def _detail(exc: urllib.error.HTTPError) -> str:
+    """The first line of the store's error text, short: enough to act on."""
+    try:
+        text = exc.read(2000).decode("utf-8", "replace").strip()
+    except (OSError, http.client.HTTPException):
+        text = ""
+    first = text.splitlines()[0] if text else str(exc.reason or "")
+    return first[:300]

@@ -1,0 +1,85 @@
+"""The few operations publishing needs from a store, over SPARQL 1.1 Protocol and Graph Store Protocol."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from pyoxigraph import NamedNode
+
+from kg.errors import StoreError
+from kg.publish.http import HttpClient, Payload
+from kg.store.credentials import check_no_userinfo, safe_url
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a store answers queries, takes updates, and (optionally) takes graphs by GSP."""
+
+    query: str
+    update: str
+    gsp: str | None = None
+
+    @classmethod
+    def from_options(cls, endpoint: str, update: str | None = None, gsp: str | None = None) -> Endpoints:
+        """``update`` defaults to ``endpoint`` with a final ``/query`` turned into ``/update``
+        (Oxigraph, Fuseki), else to ``endpoint`` itself (Virtuoso, stores with one endpoint)."""
+        for url in (endpoint, update, gsp):
+            if url is not None:
+                check_no_userinfo(url)
+                if urlsplit(url).scheme not in ("http", "https"):
+                    raise StoreError(f"{safe_url(url)} is not an http(s) URL")
+        if update is None:
+            update = endpoint[: -len("/query")] + "/update" if endpoint.endswith("/query") else endpoint
+        return cls(endpoint, update, gsp)
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for SPARQL text, after checking it is an IRI (so it cannot break out of the brackets)."""
+    try:
+        return str(NamedNode(iri))
+    except ValueError as exc:
+        raise StoreError(f"not a valid graph IRI {iri!r}: {exc}") from None
+
+
+_UPDATE = {"Content-Type": "application/sparql-update; charset=utf-8"}
+_QUERY = {
+    "Content-Type": "application/sparql-query; charset=utf-8",
+    "Accept": "application/sparql-results+json",
+}
+
+
+class StoreClient:
+    """Updates, triple counts and graph uploads against one store."""
+
+    def __init__(self, endpoints: Endpoints, http: HttpClient) -> None:
+        self.endpoints = endpoints
+        self.http = http
+
+    def update(self, text: str) -> None:
+        self.update_payload(Payload(text.encode("utf-8")))
+
+    def update_payload(self, payload: Payload) -> None:
+        self.http.send("POST", self.endpoints.update, payload, _UPDATE)
+
+    def count(self, graph: str) -> int:
+        """Triples in named graph ``graph`` (0 if it does not exist)."""
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
+        answer = self.http.send("POST", self.endpoints.query, Payload(query.encode("utf-8")), _QUERY)
+        try:
+            bindings = json.loads(answer.body)["results"]["bindings"]
+            return int(bindings[0]["n"]["value"]) if bindings else 0
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            where = safe_url(self.endpoints.query)
+            raise StoreError(f"{where}: unexpected answer to COUNT ({exc.__class__.__name__})") from None
+
+    def post_graph(self, graph: str, ntriples: Path) -> None:
+        """Add an N-Triples file to ``graph`` through the Graph Store Protocol (POST = merge)."""
+        if self.endpoints.gsp is None:
+            raise StoreError("no Graph Store Protocol endpoint configured")
+        iri_ref(graph)
+        sep = "&" if "?" in self.endpoints.gsp else "?"
+        url = f"{self.endpoints.gsp}{sep}graph={quote(graph, safe='')}"
+        self.http.send("POST", url, Payload(path=ntriples), {"Content-Type": "application/n-triples"})
