@@ -38,51 +38,145 @@ def _t(code: str, severity: Severity, template: str, description: str) -> Findin
     return FindingType(code, severity, template, description)
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 #: Every finding type kg can report. Codes are stable: scripts may match on them.
 FINDING_TYPES: dict[str, FindingType] = {
     t.code: t
     for t in [
-        _t("encoding-detected", I, "read as {encoding}", "The file was not UTF-8 and its encoding was detected."),
+        _t(
+            "encoding-detected",
+            INFO,
+            "read as {encoding}",
+            "The file was not UTF-8 and its encoding was detected.",
+        ),
         _t("empty-file", E, "the file holds no table", "The input file is empty or only blank lines."),
-        _t("binary-file", E, "the file is not text ({detail})", "The input holds bytes no text encoding explains."),
-        _t("undecodable", E, "cannot decode the file as {encoding}: {detail}", "The stated encoding does not fit."),
-        _t("missing-header", E, "{detail}", "A block of rows has no two-row header (施策番号 … / article labels)."),
-        _t("unknown-article-label", E, "unknown article column label {label!r}",
-           "A header names an article column that the law reference data does not know."),
-        _t("truncated-row", E, "row has {cells} cells; a measure row needs at least {needed}",
-           "A measure row stops before its name, KPI and description cells."),
-        _t("bad-measure-id", E, "malformed measure ID {value!r} (expected NN-MM)",
-           "The 施策番号 cell is not of the form NN-MM."),
-        _t("duplicate-measure-id", E, "measure ID {value} appears again (first at line {first_line})",
-           "Measure IDs are unique within an edition."),
+        _t(
+            "binary-file",
+            E,
+            "the file is not text ({detail})",
+            "The input holds bytes no text encoding explains.",
+        ),
+        _t(
+            "undecodable",
+            E,
+            "cannot decode the file as {encoding}: {detail}",
+            "The stated encoding does not fit.",
+        ),
+        _t(
+            "missing-header",
+            E,
+            "{detail}",
+            "A block of rows has no two-row header (施策番号 … / article labels).",
+        ),
+        _t(
+            "unknown-article-label",
+            E,
+            "unknown article column label {label!r}",
+            "A header names an article column that the law reference data does not know.",
+        ),
+        _t(
+            "truncated-row",
+            E,
+            "row has {cells} cells; a measure row needs at least {needed}",
+            "A measure row stops before its name, KPI and description cells.",
+        ),
+        _t(
+            "bad-measure-id",
+            E,
+            "malformed measure ID {value!r} (expected NN-MM)",
+            "The 施策番号 cell is not of the form NN-MM.",
+        ),
+        _t(
+            "duplicate-measure-id",
+            E,
+            "measure ID {value} appears again (first at line {first_line})",
+            "Measure IDs are unique within an edition.",
+        ),
         _t("missing-name", E, "measure has no name (施策名 is empty)", "Every measure has a name."),
-        _t("missing-organization", E, "measure names no ministry (府省庁名 is empty)",
-           "Every measure is run by at least one organisation."),
-        _t("uncertain-mark-column", W,
-           "{strength} mark in cell {column}: column read as {label} with {level} confidence"
-           " (readings: {readings})",
-           "The cell of a mark does not line up with the header, so its article was inferred."),
-        _t("unplaceable-mark", W, "{strength} mark in cell {column} fits no article column (readings: {readings})",
-           "No alignment of the row places this mark under an article column."),
-        _t("unexpected-mark-cell", W, "unexpected text {value!r} in the article-mark area",
-           "A cell between the description and the ministries holds something other than ◎ or ○."),
-        _t("unknown-organization", E, "unknown organisation name {value!r}",
-           "A ministry name that the gazetteer does not know."),
-        _t("aliased-organization", I, "{value!r} read as {name}", "A short form or variant of an organisation name."),
-        _t("split-organization", W, "{value!r} split into {names}",
-           "Two organisation names written without a separator were split."),
-        _t("concerned-ministries", W, "{value!r} (the ministries concerned) is a flag, not an organisation",
-           "関係府省庁 names no organisation; the measure is flagged instead."),
-        _t("kpi-space-split", W, "KPI cell split at a space into {count} items",
-           "Two KPIs were told apart only by a space between Japanese sentences."),
-        _t("calendar-mismatch", E, "{western} and {japanese} name different years",
-           "A year written in both calendars whose two forms disagree."),
-        _t("unverified-numbering", W, "{law}: article numbering after {until} is not in the reference data"
-           " (edition decided {date}); articles are linked by the numbering known up to {until}",
-           "An edition decided after the date up to which the law reference data is checked."),
-        _t("bad-fiscal-year", E, "{value!r} is not a plausible fiscal year", "A year outside the plan's range."),
+        _t(
+            "missing-organization",
+            E,
+            "measure names no ministry (府省庁名 is empty)",
+            "Every measure is run by at least one organisation.",
+        ),
+        _t(
+            "uncertain-mark-column",
+            W,
+            "{strength} mark in cell {column}: column read as {label} with {level} confidence"
+            " (readings: {readings})",
+            "The cell of a mark does not line up with the header, so its article was inferred.",
+        ),
+        _t(
+            "unplaceable-mark",
+            W,
+            "{strength} mark in cell {column} fits no article column (readings: {readings})",
+            "No alignment of the row places this mark under an article column.",
+        ),
+        _t(
+            "unexpected-mark-cell",
+            W,
+            "unexpected text {value!r} in the article-mark area",
+            "A cell between the description and the ministries holds something other than ◎ or ○.",
+        ),
+        _t(
+            "curated-removed",
+            INFO,
+            "measure {value} of the extract is not in the curated table: left out",
+            "A person removed a measure from the curated table.",
+        ),
+        _t(
+            "bad-curated-mark", E, "{detail}", "A mark in the curated table that does not follow its grammar."
+        ),
+        _t(
+            "unknown-organization",
+            E,
+            "unknown organisation name {value!r}",
+            "A ministry name that the gazetteer does not know.",
+        ),
+        _t(
+            "aliased-organization",
+            INFO,
+            "{value!r} read as {name}",
+            "A short form or variant of an organisation name.",
+        ),
+        _t(
+            "split-organization",
+            W,
+            "{value!r} split into {names}",
+            "Two organisation names written without a separator were split.",
+        ),
+        _t(
+            "concerned-ministries",
+            W,
+            "{value!r} (the ministries concerned) is a flag, not an organisation",
+            "関係府省庁 names no organisation; the measure is flagged instead.",
+        ),
+        _t(
+            "kpi-space-split",
+            W,
+            "KPI cell split at a space into {count} items",
+            "Two KPIs were told apart only by a space between Japanese sentences.",
+        ),
+        _t(
+            "calendar-mismatch",
+            E,
+            "{western} and {japanese} name different years",
+            "A year written in both calendars whose two forms disagree.",
+        ),
+        _t(
+            "unverified-numbering",
+            W,
+            "{law}: article numbering after {until} is not in the reference data"
+            " (edition decided {date}); articles are linked by the numbering known up to {until}",
+            "An edition decided after the date up to which the law reference data is checked.",
+        ),
+        _t(
+            "bad-fiscal-year",
+            E,
+            "{value!r} is not a plausible fiscal year",
+            "A year outside the plan's range.",
+        ),
     ]
 }
 
@@ -105,8 +199,10 @@ class Finding:
 
     def __str__(self) -> str:
         where = str(self.position)
-        return f"{self.severity}: {where}: {self.message} [{self.code}]" if where else (
-            f"{self.severity}: {self.message} [{self.code}]"
+        return (
+            f"{self.severity}: {where}: {self.message} [{self.code}]"
+            if where
+            else (f"{self.severity}: {self.message} [{self.code}]")
         )
 
 

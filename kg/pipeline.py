@@ -20,19 +20,23 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Trip
 from kg import __version__
 from kg.config import Settings
 from kg.errors import InputError, Position
-from kg.findings import Report, finding
-from kg.model import Edition
-from kg.model.assemble import assemble_rows
+from kg.findings import Report
+from kg.model.edition import read_edition
 from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
 from kg.rdf.terms import Minter
-from kg.rdf.write import FORMATS, GraphFile, GraphSink, write_dataset_formats, write_graph_formats, write_manifest
+from kg.rdf.write import (
+    FORMATS,
+    GraphFile,
+    GraphSink,
+    write_dataset_formats,
+    write_graph_formats,
+    write_manifest,
+)
 from kg.read.edition import EditionMeta, find_editions, load_edition_meta
-from kg.read.source import read_source
-from kg.read.table import TableReading, read_table
 from kg.reference.laws import LawReference, load_laws
-from kg.review import write_review
 from kg.reference.organizations import Gazetteer, load_gazetteer
+from kg.review import write_review
 
 ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kg.ttl"
 
@@ -91,7 +95,9 @@ def build(
         summaries: list[EditionSummary] = []
         for meta in metas:
             sink = GraphSink(f"plan-{meta.year}", minter.plan_graph(meta.year), stage)
-            summaries.append(_build_edition(meta, sink, minter, gazetteer, laws, report, encoding))
+            summaries.append(
+                _build_edition(meta, settings.data_dir, sink, minter, gazetteer, laws, report, encoding)
+            )
             graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.year)))
         ref = GraphSink("reference", minter.graph("reference"), stage)
         ref.add_block(organization_triples(minter, gazetteer))
@@ -111,14 +117,18 @@ def build(
         files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
         write_manifest(stage, _manifest(settings, graphs, files, metas))
         _replace(stage, target)
-        return BuildResult(target, report, summaries, graphs, written=True, validated=validated, reviews=reviews)
+        return BuildResult(
+            target, report, summaries, graphs, written=True, validated=validated, reviews=reviews
+        )
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
 def _ontology_triples() -> list[Triple]:
     """The ontology with its blank nodes (OWL lists) named canonically (RDFC-1.0), for identical bytes."""
-    dataset = Dataset(Quad(t.subject, t.predicate, t.object) for t in parse(path=ONTOLOGY_FILE, format=RdfFormat.TURTLE))
+    dataset = Dataset(
+        Quad(t.subject, t.predicate, t.object) for t in parse(path=ONTOLOGY_FILE, format=RdfFormat.TURTLE)
+    )
     dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
     return [q.triple for q in dataset]
 
@@ -133,6 +143,7 @@ def _check_unique_years(metas: list[EditionMeta]) -> None:
 
 def _build_edition(
     meta: EditionMeta,
+    data_dir: Path,
     sink: GraphSink,
     minter: Minter,
     gazetteer: Gazetteer,
@@ -140,27 +151,11 @@ def _build_edition(
     report: Report,
     encoding: str | None,
 ) -> EditionSummary:
-    source = read_source(meta.source, encoding or meta.encoding)
-    if meta.sha256 is not None and meta.sha256 != source.sha256:
-        raise InputError(
-            f"SHA-256 {source.sha256} differs from the one recorded in edition.toml ({meta.sha256}):"
-            " the source file was changed",
-            Position(str(meta.source)),
-        )
-    table = read_table(source)
-    report.extend(table.findings)
-    _check_labels(table, laws, report)
-    for law in laws.laws.values():
-        if meta.decided > law.numbering_known_until:
-            report.add(
-                finding("unverified-numbering", Position(str(meta.directory / "edition.toml")),
-                        law=law.title_ja, date=meta.decided.isoformat(), until=law.numbering_known_until.isoformat())
-            )
-    edition = Edition(meta.year, meta.title_ja, meta.title_en, meta.decided, source.name, source.sha256, table.labels)
-    mapper = PlanMapper(minter, edition, laws)
+    reading = read_edition(meta, data_dir, gazetteer, laws, report, encoding=encoding)
+    mapper = PlanMapper(minter, reading.edition, laws)
     sink.add_block(mapper.edition_triples())
-    summary = EditionSummary(meta.year, source.name)
-    for item in assemble_rows(table.rows, table.labels, source.sha256, gazetteer):
+    summary = EditionSummary(meta.year, reading.edition.source_file)
+    for item in reading.items:
         report.extend(item.findings)
         m = item.measure
         if m is None:
@@ -172,17 +167,6 @@ def _build_edition(
         summary.marks.update(str(mark.confidence) for mark in m.marks)
         summary.organizations.update(p.org_id for p in m.participations)
     return summary
-
-
-def _check_labels(table: TableReading, laws: LawReference, report: Report) -> None:
-    for header in table.headers:
-        for article in header.articles:
-            if laws.column(article.label) is None:
-                report.add(
-                    finding("unknown-article-label",
-                            Position(table.rows[0].file if table.rows else None, header.line + 1, article.column),
-                            raw=article.raw, label=article.raw)
-                )
 
 
 def _plan_prefixes(minter: Minter, year: int) -> dict[str, str]:
@@ -200,7 +184,9 @@ def _manifest(
     return {
         "generator": f"kg {__version__}",
         "base_iri": settings.base_iri,
-        "editions": [{"year": m.year, "decided": m.decided.isoformat(), "source": m.source.name} for m in metas],
+        "editions": [
+            {"year": m.year, "decided": m.decided.isoformat(), "source": m.source.name} for m in metas
+        ],
         "graphs": [{"name": g.name, "iri": g.iri, "triples": g.triples, **g.files} for g in graphs],
         "dataset": files,
     }

@@ -30,15 +30,26 @@ REVIEW_CODES = (
     "calendar-mismatch",
 )
 COLUMNS = (
-    "measure_id", "file", "line", "column", "column_name", "code", "severity", "raw", "inferred",
-    "confidence", "message",
+    "measure_id",
+    "file",
+    "line",
+    "column",
+    "column_name",
+    "code",
+    "severity",
+    "raw",
+    "inferred",
+    "confidence",
+    "message",
 )
 
 
 def review_rows(findings: Iterable[Finding]) -> list[Finding]:
     """The findings that belong in the review report, in source order."""
     rows = [f for f in findings if f.code in REVIEW_CODES]
-    return sorted(rows, key=lambda f: (f.position.file or "", f.position.line or 0, f.position.column or 0, f.code))
+    return sorted(
+        rows, key=lambda f: (f.position.file or "", f.position.line or 0, f.position.column or 0, f.code)
+    )
 
 
 def _record(f: Finding) -> dict[str, str]:
@@ -75,7 +86,8 @@ def render_markdown(rows: list[Finding]) -> str:
     lines = [
         "# Review report / 要確認一覧",
         "",
-        f"{len(rows)} inferences to check. Fix them in the curated table (`kg export`), then mark the row reviewed.",
+        f"{len(rows)} inferences to check. Fix them in the curated table (`kg export`),"
+        " then mark the row reviewed (確認済).",
         "",
         "| measure | line:cell | column | what | raw | inferred | confidence |",
         "|---|---|---|---|---|---|---|",
@@ -83,10 +95,20 @@ def render_markdown(rows: list[Finding]) -> str:
     for f in rows:
         r = _record(f)
         lines.append(
-            "| " + " | ".join(_md_cell(x) for x in (
-                r["measure_id"], f"{r['line']}:{r['column']}", r["column_name"], f"{f.message} [{f.code}]",
-                r["raw"][:120], r["inferred"], r["confidence"],
-            )) + " |"
+            "| "
+            + " | ".join(
+                _md_cell(x)
+                for x in (
+                    r["measure_id"],
+                    f"{r['line']}:{r['column']}",
+                    r["column_name"],
+                    f"{f.message} [{f.code}]",
+                    r["raw"][:120],
+                    r["inferred"],
+                    r["confidence"],
+                )
+            )
+            + " |"
         )
     return "\n".join(lines) + "\n"
 

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from kg.pipeline import BuildResult
 
 
-
 @pytest.fixture(scope="session")
 def build_result(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The bundled 2023 edition built (without SHACL, which has its own tests) into a temp folder."""

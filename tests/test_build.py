@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from kg.cli import cli, _register
+from kg.cli import _register, cli
 from kg.config import load_settings
 from kg.pipeline import BuildResult, build
 from kg.rdf.terms import KG
@@ -48,9 +48,12 @@ def test_all_48_measures_with_names_exactly_as_in_the_source(store: ox.Store) ->
         if re.match(r"^\d{2}-\d{2}$", cells[0]):
             names[cells[0]] = cells[1]
     assert len(names) == 48
-    rows = _select(store, f"""PREFIX kg: <{KG}> PREFIX dcterms: <http://purl.org/dc/terms/>
+    rows = _select(
+        store,
+        f"""PREFIX kg: <{KG}> PREFIX dcterms: <http://purl.org/dc/terms/>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?id ?name WHERE {{ ?m a kg:Measure ; dcterms:identifier ?id ; rdfs:label ?name }}""")
+        SELECT ?id ?name WHERE {{ ?m a kg:Measure ; dcterms:identifier ?id ; rdfs:label ?name }}""",
+    )
     assert dict(rows) == names
 
 
@@ -59,8 +62,11 @@ KPI_COUNTS = {"03-01": 0, "04-01": 2, "04-02": 4, "06-18": 2, "06-23": 6, "08-04
 
 @pytest.mark.parametrize(("measure_id", "count"), KPI_COUNTS.items())
 def test_kpi_counts_in_the_graph(store: ox.Store, measure_id: str, count: int) -> None:
-    rows = _select(store, f"""PREFIX kg: <{KG}>
-        SELECT (COUNT(?k) AS ?n) WHERE {{ <{PLAN}measure/{measure_id}> kg:hasKPI ?k }}""")
+    rows = _select(
+        store,
+        f"""PREFIX kg: <{KG}>
+        SELECT (COUNT(?k) AS ?n) WHERE {{ <{PLAN}measure/{measure_id}> kg:hasKPI ?k }}""",
+    )
     assert rows == [(str(count),)]
 
 
@@ -76,32 +82,47 @@ ORGS = {
 
 
 @pytest.mark.parametrize(("measure_id", "expected"), ORGS.items())
-def test_organisations_with_lead_flags(store: ox.Store, measure_id: str, expected: list[tuple[str, bool]]) -> None:
-    rows = _select(store, f"""PREFIX kg: <{KG}>
+def test_organisations_with_lead_flags(
+    store: ox.Store, measure_id: str, expected: list[tuple[str, bool]]
+) -> None:
+    rows = _select(
+        store,
+        f"""PREFIX kg: <{KG}>
         SELECT ?org ?role WHERE {{ <{PLAN}measure/{measure_id}> kg:hasParticipation ?p .
-          ?p kg:organization ?org ; kg:role ?role ; kg:order ?n }} ORDER BY ?n""")
+          ?p kg:organization ?org ; kg:role ?role ; kg:order ?n }} ORDER BY ?n""",
+    )
     got = [(org.rsplit("/", 1)[1], role == KG + "LeadRole") for org, role in rows]
     assert got == expected
 
 
 def test_concerned_ministries_is_a_flag(store: ox.Store) -> None:
-    rows = _select(store, f"""PREFIX kg: <{KG}>
-        SELECT ?m WHERE {{ ?m kg:concernedMinistries true }}""")
+    rows = _select(
+        store,
+        f"""PREFIX kg: <{KG}>
+        SELECT ?m WHERE {{ ?m kg:concernedMinistries true }}""",
+    )
     assert rows == [(f"{PLAN}measure/04-07",)]
 
 
 def test_only_certain_marks_become_legal_basis_facts(store: ox.Store) -> None:
-    rows = _select(store, f"""PREFIX kg: <{KG}>
+    rows = _select(
+        store,
+        f"""PREFIX kg: <{KG}>
         SELECT ?conf (COUNT(*) AS ?n) WHERE {{
           ?m kg:hasMark ?mark . ?mark kg:confidence ?conf ; kg:provision ?p ; kg:strength ?s .
-          FILTER EXISTS {{ ?m kg:primaryLegalBasis|kg:linkedLegalBasis ?p }} }} GROUP BY ?conf""")
+          FILTER EXISTS {{ ?m kg:primaryLegalBasis|kg:linkedLegalBasis ?p }} }} GROUP BY ?conf""",
+    )
     assert rows == [(KG + "HighConfidence", "6")]
 
 
 @pytest.mark.parametrize("measure_id", ["06-22", "06-16", "04-01"])
 def test_golden_mapping_of_a_measure(built: Path, measure_id: str) -> None:
     pattern = re.compile(rf"/(measure|kpi|mark|participation)/{re.escape(measure_id)}[>-]")
-    lines = [line for line in (built / "plan-2023.nt").read_text().splitlines(keepends=True) if pattern.search(line)]
+    lines = [
+        line
+        for line in (built / "plan-2023.nt").read_text().splitlines(keepends=True)
+        if pattern.search(line)
+    ]
     assert "".join(lines) == (GOLDEN / f"measure-{measure_id}.nt").read_text()
 
 
@@ -117,8 +138,11 @@ def test_every_kg_term_used_is_declared_in_the_ontology(built: Path, store: ox.S
     used = {u for u in used if u.startswith(KG)}
     declared = {
         s.value
-        for s in (q.subject for q in ox.parse(path=built / "ontology.nt", format=ox.RdfFormat.N_TRIPLES)
-                  if q.predicate.value.endswith("#type"))
+        for s in (
+            q.subject
+            for q in ox.parse(path=built / "ontology.nt", format=ox.RdfFormat.N_TRIPLES)
+            if q.predicate.value.endswith("#type")
+        )
         if isinstance(s, ox.NamedNode)
     }
     assert used, "the graph uses kg: terms"
@@ -141,8 +165,10 @@ def test_outputs_parse_with_rdflib_and_pyoxigraph(
 ) -> None:
     manifest = json.loads((built / "manifest.json").read_text())
     total = sum(g["triples"] for g in manifest["graphs"])
-    expected = total if name.startswith("dataset") else next(
-        g["triples"] for g in manifest["graphs"] if name.startswith(g["name"] + ".")
+    expected = (
+        total
+        if name.startswith("dataset")
+        else next(g["triples"] for g in manifest["graphs"] if name.startswith(g["name"] + "."))
     )
     ox_count = sum(1 for _ in ox.parse(path=built / name, format=ox_format))
     assert ox_count == expected
@@ -192,8 +218,9 @@ def test_cli_build_prints_summary_and_writes(tmp_path: Path) -> None:
     out = tmp_path / "cli"
     res = CliRunner().invoke(cli, ["build", "--no-validate", "--out", str(out), "--formats", "nt"])
     assert res.exit_code == 0, res.output
-    assert "edition 2023 (000_12dec0b774bbd4f2.txt): 48 measures, 98 KPIs, 23 marks (high 6, medium 11, low 6)" in (
-        res.stdout
+    assert (
+        "edition 2023 (000_12dec0b774bbd4f2.txt): 48 measures, 98 KPIs, 23 marks (high 6, medium 11, low 6)"
+        in (res.stdout)
     )
     assert "skipped (--no-validate)" in res.stdout
     assert (out / "plan-2023.nt").is_file() and not (out / "plan-2023.ttl").exists()

@@ -13,7 +13,18 @@ def _read(text: str) -> TableReading:
     return read_table(decode_source(text.encode(), Path("t.txt")))
 
 
-HEAD1 = "施策番号\t施策名\tKPI\t課題・取組概要（スケジュール・効果）\t官デ法第3章\t\tデジタル社会形成基本法第4章\t府省庁名"
+HEAD1 = "\t".join(
+    [
+        "施策番号",
+        "施策名",
+        "KPI",
+        "課題・取組概要（スケジュール・効果）",
+        "官デ法第3章",
+        "",
+        "デジタル社会形成基本法第4章",
+        "府省庁名",
+    ]
+)
 HEAD2 = "\t\t\t\t10条\t11条 1項 2項\t21条\t"
 
 

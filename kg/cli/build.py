@@ -59,10 +59,19 @@ def render_summary(result: BuildResult, validate: bool) -> str:
         )
     counts = result.report.counts()
     lines.append(
-        f"findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} info"
+        f"findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings,"
+        f" {counts.get('info', 0)} info"
     )
-    lines.append("validation: " + ("SHACL passed" if result.validated else "skipped (--no-validate)" if not validate
-                                   else "not run (errors found first)"))
+    lines.append(
+        "validation: "
+        + (
+            "SHACL passed"
+            if result.validated
+            else "skipped (--no-validate)"
+            if not validate
+            else "not run (errors found first)"
+        )
+    )
     if result.written:
         total = sum(g.triples for g in result.graphs)
         lines.append(f"wrote {total} triples in {len(result.graphs)} graphs to {result.out_dir}")

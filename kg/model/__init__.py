@@ -158,3 +158,5 @@ class Edition:
     source_file: str
     sha256: str
     article_columns: tuple[str, ...] = field(default=())
+    curated_file: str | None = None  # the curated table read over the extract, if any
+    curated_sha256: str | None = None

@@ -74,7 +74,9 @@ def assemble_row(row: RawRow, labels: tuple[str, ...], sha256: str, gazetteer: G
     else:
         # The ministry cell wanders, so name it by its role, not by the header above it.
         org_pos = replace(row.position(marks.organizations.column, measure_id), column_name="府省庁名")
-        orgs = parse_organizations(marks.organizations.text, gazetteer, org_pos, lead_marker=marks.lead_marker)
+        orgs = parse_organizations(
+            marks.organizations.text, gazetteer, org_pos, lead_marker=marks.lead_marker
+        )
         findings.extend(orgs.findings)
         participations = orgs.participations
         concerned = orgs.concerned_ministries

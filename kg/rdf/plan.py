@@ -14,8 +14,18 @@ from datetime import date
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from kg.model import Comparator, Confidence, Edition, Kpi, Mark, MatchMethod, Measure, Participation, SplitMethod
-from kg.model import Strength
+from kg.model import (
+    Comparator,
+    Confidence,
+    Edition,
+    Kpi,
+    Mark,
+    MatchMethod,
+    Measure,
+    Participation,
+    SplitMethod,
+    Strength,
+)
 from kg.rdf.terms import (
     DCAT,
     DCTERMS,
@@ -56,7 +66,11 @@ SPLIT = {
     SplitMethod.CIRCLED: kg("SplitCircled"),
     SplitMethod.SPACE: kg("SplitSpace"),
 }
-MATCH = {MatchMethod.EXACT: kg("MatchExact"), MatchMethod.ALIAS: kg("MatchAlias"), MatchMethod.SPLIT: kg("MatchSplit")}
+MATCH = {
+    MatchMethod.EXACT: kg("MatchExact"),
+    MatchMethod.ALIAS: kg("MatchAlias"),
+    MatchMethod.SPLIT: kg("MatchSplit"),
+}
 LEAD, PARTICIPANT = kg("LeadRole"), kg("ParticipantRole")
 
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
@@ -94,13 +108,27 @@ class PlanMapper:
             Triple(src, RDF_TYPE, kg("SourceFile")),
             Triple(src, _IDENTIFIER, Literal(self.edition.source_file)),
             Triple(src, kg("sha256"), Literal(self.edition.sha256)),
+            *self._curated_triples(),
+        ]
+
+    def _curated_triples(self) -> list[Triple]:
+        if self.edition.curated_file is None or self.edition.curated_sha256 is None:
+            return []
+        e, cur = self.edition_iri, self.minter.curated_file(self.edition.year)
+        return [
+            Triple(e, _DERIVED, cur),
+            Triple(cur, RDF_TYPE, kg("SourceFile")),
+            Triple(cur, _IDENTIFIER, Literal(self.edition.curated_file)),
+            Triple(cur, kg("sha256"), Literal(self.edition.curated_sha256)),
+            Triple(cur, _DERIVED, self.minter.source_file(self.edition.year)),
         ]
 
     def measure_triples(self, m: Measure) -> list[Triple]:
         """Every triple about measure ``m`` and its sub-resources."""
         year = self.edition.year
         s = self.minter.measure(year, m.id)
-        row = self.minter.row(year, m.source.line)
+        curated = m.source.file != self.edition.source_file
+        row = self.minter.row(year, m.source.line, curated)
         out = [
             Triple(s, RDF_TYPE, kg("Measure")),
             Triple(s, _IDENTIFIER, Literal(m.id)),
@@ -108,7 +136,11 @@ class PlanMapper:
             Triple(s, kg("inEdition"), self.edition_iri),
             Triple(s, _DERIVED, row),
             Triple(row, RDF_TYPE, kg("SourceRow")),
-            Triple(row, kg("sourceFile"), self.minter.source_file(self.edition.year)),
+            Triple(
+                row,
+                kg("sourceFile"),
+                (self.minter.curated_file if curated else self.minter.source_file)(year),
+            ),
             Triple(row, kg("lineNumber"), integer(m.source.line)),
         ]
         if m.name:

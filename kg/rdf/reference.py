@@ -122,7 +122,9 @@ def law_triples(minter: Minter, laws: LawReference, points_in_time: Iterable[dat
                 Triple(v, RDFS_LABEL, ja(f"{law.title_ja}（{when.isoformat()}時点）")),
                 Triple(v, RDFS_LABEL, en(f"{law.title_en} (as in force on {when.isoformat()})")),
             ]
-            for art in sorted((a for a in laws.articles.values() if a.law_id == law.law_id), key=lambda a: a.number):
+            for art in sorted(
+                (a for a in laws.articles.values() if a.law_id == law.law_id), key=lambda a: a.number
+            ):
                 out += _article(minter, law.title_ja, law.number_en, when, art, paragraphs, labels)
     return out
 
@@ -166,4 +168,3 @@ def _article(
         for label in labels.get((art.law_id, art.number, p), []):
             out.append(Triple(ps, kg("columnLabel"), Literal(label)))
     return out
-

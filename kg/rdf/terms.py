@@ -134,8 +134,12 @@ class Minter:
         """A KPI, mark or participation: ``{base}plan/{year}/{kind}/{id}-{n}``."""
         return NamedNode(f"{self.edition_namespace(year, kind)}{_segment(measure_id)}-{order}")
 
-    def row(self, year: int, line: int) -> NamedNode:
-        return NamedNode(f"{self.edition_namespace(year, 'row')}{line}")
+    def row(self, year: int, line: int, curated: bool = False) -> NamedNode:
+        """A source row: ``row/{line}`` of the extract, ``row/curated-{line}`` of the curated table."""
+        return NamedNode(f"{self.edition_namespace(year, 'row')}{'curated-' if curated else ''}{line}")
+
+    def curated_file(self, year: int) -> NamedNode:
+        return NamedNode(f"{self.base}plan/{year}/curated")
 
     def organization(self, org_id: str) -> NamedNode:
         return NamedNode(f"{self.base}org/{_segment(org_id)}")

@@ -18,9 +18,9 @@ output folder only when complete.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +39,15 @@ class _Block:
     lane: int
     offset: int
     length: int
+
+
+def _bytes(data: bytes | None) -> bytes:
+    assert data is not None  # serialize() returns bytes when given no output
+    return data
+
+
+def _ntriples(triples: Sequence[Triple]) -> bytes:
+    return _bytes(serialize(triples, format=RdfFormat.N_TRIPLES))
 
 
 def _namespace(line: bytes) -> bytes:
@@ -75,7 +84,7 @@ class GraphSink:
         if not triples:
             return
         by_lane: dict[bytes, list[bytes]] = {}
-        for line in set(serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()):
+        for line in set(_ntriples(triples).splitlines()):
             by_lane.setdefault(_namespace(line), []).append(line)
         for key, lines in by_lane.items():
             lines.sort()
@@ -99,7 +108,7 @@ class GraphSink:
         for lane in lanes.values():
             lane.fh.close()
         blocks = sorted(self._blocks, key=lambda b: b.first)
-        disjoint = all(a.last < b.first for a, b in zip(blocks, blocks[1:], strict=False))
+        disjoint = all(a.last < b.first for a, b in pairwise(blocks))
         readers = {key: lane.path.open("rb") for key, lane in lanes.items()}
         try:
             with target.open("wb") as dst:
@@ -167,12 +176,14 @@ def write_dataset_formats(
     files: dict[str, str] = {}
     all_prefixes = _graph_prefixes(prefixes)
     if "trig" in formats:
-        serialize(_quads(directory, graphs), directory / "dataset.trig", RdfFormat.TRIG, prefixes=all_prefixes)
+        serialize(
+            _quads(directory, graphs), directory / "dataset.trig", RdfFormat.TRIG, prefixes=all_prefixes
+        )
         files["trig"] = "dataset.trig"
     if "jsonld" in formats:
         context: dict[str, Any] = {"@context": dict(sorted(all_prefixes.items()))}
         _write_json(directory / "context.jsonld", context)
-        expanded = json.loads(serialize(_quads(directory, graphs), format=RdfFormat.JSON_LD))
+        expanded = json.loads(_bytes(serialize(_quads(directory, graphs), format=RdfFormat.JSON_LD)))
         compacted = jsonld.compact(expanded, context)
         _write_json(directory / "dataset.jsonld", compacted)
         files["jsonld"] = "dataset.jsonld"

@@ -31,7 +31,9 @@ def find_editions(data_dir: Path) -> list[Path]:
     """The edition folders under ``data_dir/editions`` (sorted, so builds are deterministic)."""
     root = data_dir / "editions"
     if not root.is_dir():
-        raise InputError("no editions folder (expected data/editions/<edition>/edition.toml)", Position(str(root)))
+        raise InputError(
+            "no editions folder (expected data/editions/<edition>/edition.toml)", Position(str(root))
+        )
     found = sorted(p.parent for p in root.glob("*/edition.toml"))
     if not found:
         raise InputError("no edition.toml found", Position(str(root)))

@@ -55,7 +55,7 @@ def decode_source(data: bytes, path: Path, encoding: str | None = None) -> Sourc
     if encoding is not None:
         text, used = _decode_as(data, encoding, where), encoding
     elif data.startswith(codecs.BOM_UTF8):
-        text, used = _decode_as(data[len(codecs.BOM_UTF8):], "utf-8", where), "utf-8-sig"
+        text, used = _decode_as(data[len(codecs.BOM_UTF8) :], "utf-8", where), "utf-8-sig"
     else:
         try:
             text, used = data.decode("utf-8"), "utf-8"
@@ -95,7 +95,8 @@ def _detect(data: bytes, where: Position) -> tuple[str, str]:
         # A table of Japanese text that is neither UTF-8 nor a Japanese encoding is
         # far more likely a wrong file than a legitimate input: refuse, don't guess.
         raise InputError(
-            f"the file is neither UTF-8 nor a Japanese encoding (detected {name}); use --encoding to force one",
+            f"the file is neither UTF-8 nor a Japanese encoding (detected {name});"
+            " use --encoding to force one",
             where,
         )
     # CP932 is a superset of Shift_JIS that Windows tools actually write.

@@ -145,42 +145,67 @@ def _parse_block(
     cells = first.split("\t")
     keys = [label_key(c) for c in cells]
     if label_key(FIXED_COLUMNS["id"]) not in keys:
-        return None, [], [
-            finding(
-                "missing-header",
-                Position(file, first_line),
-                raw=first[:80],
-                detail="block starts without the header row (施策番号 施策名 KPI …); its rows cannot be read",
-            )
-        ]
+        return (
+            None,
+            [],
+            [
+                finding(
+                    "missing-header",
+                    Position(file, first_line),
+                    raw=first[:80],
+                    detail="block starts without the header row (施策番号 施策名 KPI …);"
+                    " its rows cannot be read",
+                )
+            ],
+        )
     columns: dict[str, int] = {}
     names: dict[int, str] = {}
     for role, name in FIXED_COLUMNS.items():
         key = label_key(name)
         if key not in keys:
-            return None, [], [
-                finding("missing-header", Position(file, first_line), detail=f"header row lacks the column {name}")
-            ]
+            return (
+                None,
+                [],
+                [
+                    finding(
+                        "missing-header",
+                        Position(file, first_line),
+                        detail=f"header row lacks the column {name}",
+                    )
+                ],
+            )
         columns[role] = keys.index(key) + 1
         names[columns[role]] = name
     if len(block) < 2:
-        return None, [], [
-            finding("missing-header", Position(file, first_line), detail="header row 2 (article labels) is missing")
-        ]
+        return (
+            None,
+            [],
+            [
+                finding(
+                    "missing-header",
+                    Position(file, first_line),
+                    detail="header row 2 (article labels) is missing",
+                )
+            ],
+        )
     label_line, label_text = block[1]
     label_cells = label_text.split("\t")
     articles = tuple(
         ArticleColumn(i + 1, label_key(c), c) for i, c in enumerate(label_cells) if _LABEL.match(label_key(c))
     )
     if not articles:
-        return None, [], [
-            finding(
-                "missing-header",
-                Position(file, label_line),
-                raw=label_text[:80],
-                detail="header row 2 holds no article labels (10条, 11条 1項 2項, …)",
-            )
-        ]
+        return (
+            None,
+            [],
+            [
+                finding(
+                    "missing-header",
+                    Position(file, label_line),
+                    raw=label_text[:80],
+                    detail="header row 2 holds no article labels (10条, 11条 1項 2項, …)",
+                )
+            ],
+        )
     for a in articles:
         names[a.column] = a.raw.strip()
     width = max(len(cells), len(label_cells))

@@ -73,9 +73,16 @@ def load_laws(directory: Path = REFERENCE_DIR) -> LawReference:
     for line, r in read_rows(path, ("law_id", "title_ja", "title_en", "egov_url", "numbering_known_until")):
         try:
             laws[r["law_id"]] = Law(
-                r["law_id"], r["title_ja"], r["title_en"], r["number_ja"], r["number_en"],
-                date.fromisoformat(r["promulgated"]), date.fromisoformat(r["enforced"]), r["egov_url"],
-                date.fromisoformat(r["numbering_known_until"]), split_list(r["sources"]),
+                r["law_id"],
+                r["title_ja"],
+                r["title_en"],
+                r["number_ja"],
+                r["number_en"],
+                date.fromisoformat(r["promulgated"]),
+                date.fromisoformat(r["enforced"]),
+                r["egov_url"],
+                date.fromisoformat(r["numbering_known_until"]),
+                split_list(r["sources"]),
             )
         except ValueError as exc:
             raise InputError(f"bad date: {exc}", Position(file=str(path), line=line)) from exc
@@ -90,8 +97,14 @@ def load_laws(directory: Path = REFERENCE_DIR) -> LawReference:
         if not split_list(r["sources"]):
             raise InputError("every article needs a source", where)
         art = Article(
-            r["law_id"], int(r["article"]), int(r["chapter"]), r["heading_ja"], r["heading_verified"] == "true",
-            int(r["current_number"]) if r["current_number"] else None, r["summary_en"], split_list(r["sources"]),
+            r["law_id"],
+            int(r["article"]),
+            int(r["chapter"]),
+            r["heading_ja"],
+            r["heading_verified"] == "true",
+            int(r["current_number"]) if r["current_number"] else None,
+            r["summary_en"],
+            split_list(r["sources"]),
         )
         articles[(art.law_id, art.number)] = art
     columns: dict[str, Column] = {}
@@ -99,8 +112,13 @@ def load_laws(directory: Path = REFERENCE_DIR) -> LawReference:
     for line, r in read_rows(path, ("column_label", "law_id", "article", "paragraphs")):
         key = (r["law_id"], int(r["article"]))
         if key not in articles:
-            raise InputError(f"column {r['column_label']!r} names an unknown article {key}", Position(str(path), line))
+            raise InputError(
+                f"column {r['column_label']!r} names an unknown article {key}", Position(str(path), line)
+            )
         columns[r["column_label"]] = Column(
-            r["column_label"], r["law_id"], int(r["article"]), tuple(int(p) for p in split_list(r["paragraphs"]))
+            r["column_label"],
+            r["law_id"],
+            int(r["article"]),
+            tuple(int(p) for p in split_list(r["paragraphs"])),
         )
     return LawReference(laws, articles, columns)

@@ -1,0 +1,27 @@
+"""The curated table: a person's corrections to what the PDF extraction broke.
+
+``kg export`` writes one CSV per edition to ``data/curated/<year>.csv`` (UTF-8
+with a BOM so that spreadsheet programs open it as UTF-8), one row per measure:
+
+| column | content |
+|---|---|
+| 施策番号 | measure ID |
+| 施策名 | name |
+| KPI | one KPI per line |
+| 課題・取組概要 | description |
+| 根拠条文 | marks, ``;``-separated: ``◎10条;○11条1項2項`` (see below) |
+| 府省庁名 | ``;``-separated, ◎ for the lead: ``◎総務省;経済産業省``; ``関係府省庁`` for the flag |
+| 確認済 | ``yes`` once a person has checked the row |
+| 元の行 | the row's line in the extract (information only) |
+
+A mark the builder was not sure of carries ``(confidence|alternative…)``, e.g.
+``◎34条(low|35条|33条)``; a mark without it states its column with full confidence.
+
+When the table exists, ``kg build`` reads it over the extract, cell by cell:
+a cell left as exported keeps everything the extract gave (provenance,
+confidence, findings); an edited cell is taken as a person's statement. An
+edited mark keeps its source cell but gets full confidence and
+``kg:reviewed``; a row marked 確認済 raises all its marks to full confidence
+and drops out of the review report. Deleting a row drops the measure; adding a
+row adds one, derived from the curated table.
+"""

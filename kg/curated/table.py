@@ -1,0 +1,96 @@
+"""Reading and writing the curated CSV, keeping every cell's line and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError, Position
+from kg.read.source import read_source
+
+#: Column headers, in order, with the role each plays.
+COLUMNS = {
+    "id": "施策番号",
+    "name": "施策名",
+    "kpis": "KPI",
+    "description": "課題・取組概要",
+    "marks": "根拠条文",
+    "organizations": "府省庁名",
+    "reviewed": "確認済",
+    "source_line": "元の行",
+}
+_YES = {"yes", "y", "true", "1", "済", "✓", "○"}
+
+
+@dataclass(frozen=True)
+class CuratedRow:
+    """One measure row of the curated table, with its position."""
+
+    file: str
+    line: int
+    cells: dict[str, str]
+
+    @property
+    def measure_id(self) -> str:
+        return self.cells["id"].strip()
+
+    @property
+    def reviewed(self) -> bool:
+        return self.cells["reviewed"].strip().lower() in _YES
+
+    def position(self, role: str) -> Position:
+        column = list(COLUMNS).index(role) + 1
+        return Position(self.file, self.line, column, COLUMNS[role], self.measure_id or None)
+
+
+def curated_path(data_dir: Path, year: int) -> Path:
+    return data_dir / "curated" / f"{year}.csv"
+
+
+def read_curated(path: Path, encoding: str | None = None) -> tuple[list[CuratedRow], str]:
+    """The rows of a curated table and the file's SHA-256."""
+    source = read_source(path, encoding)
+    reader = csv.reader(io.StringIO("\n".join(source.lines)))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("the curated table has no header row", Position(str(path), 1)) from None
+    expected = list(COLUMNS.values())
+    if [h.strip() for h in header] != expected:
+        raise InputError(
+            f"header must be {','.join(expected)} (got {','.join(header)})", Position(str(path), 1)
+        )
+    rows: list[CuratedRow] = []
+    line = reader.line_num + 1
+    for record in reader:
+        start, line = line, reader.line_num + 1
+        if not any(c.strip() for c in record):
+            continue
+        if len(record) != len(COLUMNS):
+            raise InputError(
+                f"row has {len(record)} cells, expected {len(COLUMNS)}", Position(str(path), start)
+            )
+        rows.append(CuratedRow(str(path), start, dict(zip(COLUMNS, record, strict=True))))
+    return rows, source.sha256
+
+
+def write_curated(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write the table atomically (a temp file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS.values())
+    for row in rows:
+        writer.writerow(row[k] for k in COLUMNS)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(buf.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

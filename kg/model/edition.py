@@ -1,0 +1,99 @@
+"""Read one edition into model records: the extract, checked, with the curated table over it.
+
+Shared by ``kg build`` (which maps the records to RDF) and ``kg export``
+(which writes them as the curated table), so both see the same measures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.curated.overlay import Overlay, overlay_rows
+from kg.curated.table import curated_path, read_curated
+from kg.errors import InputError, Position
+from kg.findings import Report, finding
+from kg.model import Edition
+from kg.model.assemble import Assembled, assemble_rows
+from kg.read.edition import EditionMeta
+from kg.read.source import read_source
+from kg.read.table import TableReading, read_table
+from kg.reference.laws import LawReference
+from kg.reference.organizations import Gazetteer
+
+
+@dataclass
+class EditionReading:
+    """An edition and its measures (a lazy iterator: big editions are streamed)."""
+
+    edition: Edition
+    items: Iterator[Assembled]
+    curated: Path | None
+
+
+def read_edition(
+    meta: EditionMeta,
+    data_dir: Path,
+    gazetteer: Gazetteer,
+    laws: LawReference,
+    report: Report,
+    *,
+    encoding: str | None = None,
+    use_curated: bool = True,
+) -> EditionReading:
+    """Read the edition's source (and its curated table, if any); findings go to ``report``."""
+    source = read_source(meta.source, encoding or meta.encoding)
+    if meta.sha256 is not None and meta.sha256 != source.sha256:
+        raise InputError(
+            f"SHA-256 {source.sha256} differs from the one recorded in edition.toml ({meta.sha256}):"
+            " the source file was changed",
+            Position(str(meta.source)),
+        )
+    table = read_table(source)
+    report.extend(table.findings)
+    _check_labels(source.name, table, laws, report)
+    for law in laws.laws.values():
+        if meta.decided > law.numbering_known_until:
+            report.add(
+                finding(
+                    "unverified-numbering",
+                    Position(str(meta.directory / "edition.toml")),
+                    law=law.title_ja,
+                    date=meta.decided.isoformat(),
+                    until=law.numbering_known_until.isoformat(),
+                )
+            )
+    items = assemble_rows(table.rows, table.labels, source.sha256, gazetteer)
+    curated = curated_path(data_dir, meta.year)
+    curated_name = curated_sha = None
+    if use_curated and curated.is_file():
+        rows, curated_sha = read_curated(curated, encoding)
+        curated_name = curated.name
+        items = overlay_rows(items, rows, Overlay(gazetteer, laws, curated_sha))
+    edition = Edition(
+        meta.year,
+        meta.title_ja,
+        meta.title_en,
+        meta.decided,
+        source.name,
+        source.sha256,
+        table.labels,
+        curated_name,
+        curated_sha,
+    )
+    return EditionReading(edition, items, curated if curated_sha else None)
+
+
+def _check_labels(file: str, table: TableReading, laws: LawReference, report: Report) -> None:
+    for header in table.headers:
+        for article in header.articles:
+            if laws.column(article.label) is None:
+                report.add(
+                    finding(
+                        "unknown-article-label",
+                        Position(file, header.line + 1, article.column),
+                        raw=article.raw,
+                        label=article.raw,
+                    )
+                )
