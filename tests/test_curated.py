@@ -1,0 +1,208 @@
+"""The curated table: export, lossless round trip, one edited mark, reviewed rows, bad edits."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import _register, cli
+from kg.config import Settings, load_settings
+from kg.curated.export import export_curated
+from kg.curated.table import COLUMNS
+from kg.errors import ConfigError
+from kg.pipeline import build
+from tests.paths import ROOT
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "editions", d / "editions")
+    return d
+
+
+def _settings(data: Path) -> Settings:
+    return load_settings(ROOT).with_overrides(data_dir=data)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, list(COLUMNS.values()), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _lines(out: Path) -> set[str]:
+    return set((out / "plan-2023.nt").read_text(encoding="utf-8").splitlines())
+
+
+def _edit(rows: list[dict[str, str]], measure_id: str, column: str, old: str, new: str) -> None:
+    row = next(r for r in rows if r["施策番号"] == measure_id)
+    assert old in row[column], row[column]
+    row[column] = row[column].replace(old, new)
+
+
+def test_export_writes_one_row_per_measure(data: Path) -> None:
+    result = export_curated(_settings(data))
+    [path] = result.written
+    assert path == data / "curated" / "2023.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # spreadsheet programs need the BOM
+    rows = _rows(path)
+    assert len(rows) == 48
+    r = next(r for r in rows if r["施策番号"] == "06-22")
+    assert (
+        r["根拠条文"]
+        == "◎10条(medium|11条1項2項);◎12条(medium|13条);○14条(medium|15条1項);○15条1項(medium|15条2項);◎34条(low|35条|33条)"
+    )
+    assert r["府省庁名"] == "◎総務省;デジタル庁;厚生労働省;経済産業省"
+    assert r["元の行"] == "35"
+    assert next(r for r in rows if r["施策番号"] == "04-07")["府省庁名"].endswith(";関係府省庁")
+    assert len(next(r for r in rows if r["施策番号"] == "06-23")["KPI"].split("\n")) == 6
+
+
+def test_export_refuses_to_overwrite_without_force(data: Path) -> None:
+    export_curated(_settings(data))
+    with pytest.raises(ConfigError, match="--force"):
+        export_curated(_settings(data))
+    assert export_curated(_settings(data), force=True).written
+
+
+def test_round_trip_is_lossless(data: Path, tmp_path: Path) -> None:
+    plain = build(_settings(data), out_dir=tmp_path / "plain", formats=("nt",))
+    export_curated(_settings(data))
+    curated = build(_settings(data), out_dir=tmp_path / "curated", formats=("nt",))
+    assert plain.written and curated.written
+    added = _lines(tmp_path / "curated") - _lines(tmp_path / "plain")
+    removed = _lines(tmp_path / "plain") - _lines(tmp_path / "curated")
+    assert removed == set()
+    # Only provenance is added: the edition also derives from the curated file.
+    assert added and all("/plan/2023/curated>" in line for line in added)
+    assert (tmp_path / "plain" / "review.csv").read_bytes() == (
+        tmp_path / "curated" / "review.csv"
+    ).read_bytes()
+
+
+def test_editing_one_mark_changes_only_that_mark(data: Path, tmp_path: Path) -> None:
+    export_curated(_settings(data))
+    before = build(_settings(data), out_dir=tmp_path / "before", formats=("nt",))
+    path = data / "curated" / "2023.csv"
+    rows = _rows(path)
+    _edit(rows, "06-22", "根拠条文", "◎34条(low|35条|33条)", "◎35条")
+    _write(path, rows)
+    after = build(_settings(data), out_dir=tmp_path / "after", formats=("nt",))
+    assert before.written and after.written
+    changed = _lines(tmp_path / "before") ^ _lines(tmp_path / "after")
+    curated_sha = [
+        line for line in changed if "/plan/2023/curated> <https://kg.example.jp/def/kg#sha256>" in line
+    ]
+    changed -= set(curated_sha)
+    mark = "<https://kg.example.jp/plan/2023/mark/06-22-5>"
+    assert changed, "the edit changed the graph"
+    assert all(
+        line.startswith(mark) or line.endswith(f"{mark} .") or "primaryLegalBasis" in line for line in changed
+    )
+    new = _lines(tmp_path / "after")
+    art35 = "<https://kg.example.jp/law/503AC0000000035/2023-06-09/article/35>"
+    assert f"{mark} <https://kg.example.jp/def/kg#provision> {art35} ." in new
+    assert (
+        f"{mark} <https://kg.example.jp/def/kg#confidence> <https://kg.example.jp/def/kg#HighConfidence> ."
+        in new
+    )
+    assert (
+        f"<https://kg.example.jp/plan/2023/measure/06-22> <https://kg.example.jp/def/kg#primaryLegalBasis> {art35} ."
+        in new
+    )
+    # The source cell of the mark is kept: line 35, cell 30 of the extract.
+    assert (
+        f'{mark} <https://kg.example.jp/def/kg#sourceColumn> "30"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+        in new
+    )
+
+    def review(out: Path) -> list[tuple[str, str, str]]:
+        return [(r["measure_id"], r["line"], r["column"]) for r in _rows(out / "review.csv")]
+
+    assert ("06-22", "35", "30") in review(tmp_path / "before")
+    assert set(review(tmp_path / "before")) - set(review(tmp_path / "after")) == {("06-22", "35", "30")}
+
+
+def test_reviewed_row_raises_marks_and_leaves_the_review(data: Path, tmp_path: Path) -> None:
+    export_curated(_settings(data))
+    path = data / "curated" / "2023.csv"
+    rows = _rows(path)
+    _edit(rows, "06-22", "確認済", "", "yes")
+    _write(path, rows)
+    result = build(_settings(data), out_dir=tmp_path / "out", formats=("nt",))
+    assert result.written
+    assert "06-22" not in {r["measure_id"] for r in _rows(tmp_path / "out" / "review.csv")}
+    lines = _lines(tmp_path / "out")
+    for n in range(1, 6):
+        assert (
+            f"<https://kg.example.jp/plan/2023/mark/06-22-{n}> <https://kg.example.jp/def/kg#reviewed> "
+            '"true"^^<http://www.w3.org/2001/XMLSchema#boolean> .' in lines
+        )
+    # Re-export keeps the flag.
+    export_curated(_settings(data), force=True)
+    assert next(r for r in _rows(path) if r["施策番号"] == "06-22")["確認済"] == "yes"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "text"),
+    [
+        ("◎34条(low|35条|33条)", "◎99条", "unknown-article-label", "99条"),
+        ("◎34条(low|35条|33条)", "◎34条(sure)", "bad-curated-mark", "confidence must be"),
+        ("◎34条(low|35条|33条)", "34条", "bad-curated-mark", "is not a mark"),
+    ],
+)
+def test_bad_curated_marks_are_reported_with_position(
+    data: Path, tmp_path: Path, old: str, new: str, code: str, text: str
+) -> None:
+    export_curated(_settings(data))
+    path = data / "curated" / "2023.csv"
+    rows = _rows(path)
+    _edit(rows, "06-22", "根拠条文", old, new)
+    _write(path, rows)
+    _register()
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["build", "--no-validate", "--data-dir", str(data), "--out", str(out)])
+    assert res.exit_code == 3
+    assert f"2023.csv:{_row_line(path, '06-22')}:5, column 根拠条文, measure 06-22" in res.stderr
+    assert text in res.stderr and f"[{code}]" in res.stderr
+    assert not out.exists()
+
+
+def test_unknown_ministry_in_curated_table(data: Path, tmp_path: Path) -> None:
+    export_curated(_settings(data))
+    path = data / "curated" / "2023.csv"
+    rows = _rows(path)
+    _edit(rows, "06-22", "府省庁名", "デジタル庁", "未来省")
+    _write(path, rows)
+    result = build(_settings(data), out_dir=tmp_path / "o", formats=("nt",))
+    assert not result.written
+    [err] = result.report.errors
+    assert err.code == "unknown-organization" and "未来省" in err.message
+    assert (err.position.measure_id, err.position.column_name) == ("06-22", "府省庁名")
+
+
+def _row_line(path: Path, measure_id: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if line.startswith(measure_id + ","):
+            return number
+    raise AssertionError(measure_id)
+
+
+def test_cli_export(data: Path) -> None:
+    _register()
+    res = CliRunner().invoke(cli, ["export", "--data-dir", str(data)])
+    assert res.exit_code == 0, res.output
+    assert "2023.csv" in res.stdout
+    res = CliRunner().invoke(cli, ["export", "--data-dir", str(data)])
+    assert res.exit_code == 2 and "--force" in res.stderr
