@@ -17,6 +17,8 @@ from kg.errors import ConfigError
 from kg.pipeline import build
 from tests.paths import ROOT
 
+KG = "<https://kg.example.jp/def/kg#"
+
 
 @pytest.fixture()
 def data(tmp_path: Path) -> Path:
@@ -60,8 +62,8 @@ def test_export_writes_one_row_per_measure(data: Path) -> None:
     assert len(rows) == 48
     r = next(r for r in rows if r["施策番号"] == "06-22")
     assert (
-        r["根拠条文"]
-        == "◎10条(medium|11条1項2項);◎12条(medium|13条);○14条(medium|15条1項);○15条1項(medium|15条2項);◎34条(low|35条|33条)"
+        r["根拠条文"] == "◎10条(medium|11条1項2項);◎12条(medium|13条);○14条(medium|15条1項);"
+        "○15条1項(medium|15条2項);◎34条(low|35条|33条)"
     )
     assert r["府省庁名"] == "◎総務省;デジタル庁;厚生労働省;経済産業省"
     assert r["元の行"] == "35"
@@ -117,15 +119,9 @@ def test_editing_one_mark_changes_only_that_mark(data: Path, tmp_path: Path) -> 
         f"{mark} <https://kg.example.jp/def/kg#confidence> <https://kg.example.jp/def/kg#HighConfidence> ."
         in new
     )
-    assert (
-        f"<https://kg.example.jp/plan/2023/measure/06-22> <https://kg.example.jp/def/kg#primaryLegalBasis> {art35} ."
-        in new
-    )
+    assert f"<https://kg.example.jp/plan/2023/measure/06-22> {KG}primaryLegalBasis> {art35} ." in new
     # The source cell of the mark is kept: line 35, cell 30 of the extract.
-    assert (
-        f'{mark} <https://kg.example.jp/def/kg#sourceColumn> "30"^^<http://www.w3.org/2001/XMLSchema#integer> .'
-        in new
-    )
+    assert f'{mark} {KG}sourceColumn> "30"^^<http://www.w3.org/2001/XMLSchema#integer> .' in new
 
     def review(out: Path) -> list[tuple[str, str, str]]:
         return [(r["measure_id"], r["line"], r["column"]) for r in _rows(out / "review.csv")]
