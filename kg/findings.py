@@ -129,6 +129,12 @@ FINDING_TYPES: dict[str, FindingType] = {
             "bad-curated-mark", E, "{detail}", "A mark in the curated table that does not follow its grammar."
         ),
         _t(
+            "markup-kept-as-text",
+            W,
+            "the cell holds markup that is not table formatting ({value}); it is kept as text",
+            "A tag such as <script> in a cell: published as literal text, never as markup.",
+        ),
+        _t(
             "unknown-organization",
             E,
             "unknown organisation name {value!r}",

@@ -28,6 +28,7 @@ REVIEW_CODES = (
     "unknown-organization",
     "kpi-space-split",
     "calendar-mismatch",
+    "markup-kept-as-text",
 )
 COLUMNS = (
     "measure_id",

@@ -7,6 +7,7 @@ finding is tied to its measure ID and cell.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,10 @@ from kg.normalise.organizations import parse_organizations
 from kg.normalise.text import cell_text
 from kg.read.table import RawRow
 from kg.reference.organizations import Gazetteer
+
+
+#: A tag that survived text normalisation (formatting tags are removed; anything else is kept as text).
+_TAG = re.compile(r"<[A-Za-z!/][^>]{0,40}>?")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,16 @@ def assemble_row(row: RawRow, labels: tuple[str, ...], sha256: str, gazetteer: G
     kpis, kpi_findings = parse_kpis(kpi_cell.text, row.position(kpi_cell.column, measure_id))
     findings.extend(kpi_findings)
     description = cell_text(row.cell("description").text)
+    for role, text in (("name", name), ("description", description), *(("kpi", k.text) for k in kpis)):
+        tag = _TAG.search(text)
+        if tag:
+            cell = row.cell(role)
+            findings.append(
+                finding(
+                    "markup-kept-as-text", row.position(cell.column, measure_id), raw=cell.text, value=tag[0]
+                )
+            )
+            break
     marks = read_marks(row, labels, measure_id)
     findings.extend(marks.findings)
     if marks.organizations is None:

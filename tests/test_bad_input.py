@@ -1,0 +1,197 @@
+"""Bad input through `kg build`: a clear message with file, line and column, exit code 3, nothing written.
+
+Exit codes (documented in the README): 0 built, 2 usage or configuration,
+3 input errors (nothing written), 4 SHACL violations (nothing written).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.cli import _register, cli
+from tests.paths import ROOT, SEED
+
+TEXT = SEED.read_text(encoding="utf-8")
+LINES = TEXT.split("\n")
+NAME = SEED.name
+
+
+def _data(tmp_path: Path, content: bytes) -> Path:
+    """A data folder whose 2023 edition holds ``content`` (no digest pinned: the source is meant to differ)."""
+    d = tmp_path / "data" / "editions" / "2023"
+    d.mkdir(parents=True)
+    toml = (ROOT / "data" / "editions" / "2023" / "edition.toml").read_text(encoding="utf-8")
+    (d / "edition.toml").write_text(toml.replace('sha256 = "', '# sha256 = "'), encoding="utf-8")
+    (d / NAME).write_bytes(content)
+    return tmp_path / "data"
+
+
+def _build(tmp_path: Path, content: bytes, *extra: str) -> tuple[Result, Path]:
+    _register()
+    out = tmp_path / "out"
+    data = _data(tmp_path, content)
+    res = CliRunner().invoke(
+        cli, ["build", "--no-validate", "--data-dir", str(data), "--out", str(out), *extra]
+    )
+    return res, out
+
+
+def _lines(edit: Callable[[list[str]], None]) -> bytes:
+    lines = list(LINES)
+    edit(lines)
+    return "\n".join(lines).encode("utf-8")
+
+
+def _assert_refused(res: Result, out: Path, *fragments: str) -> None:
+    assert res.exit_code == 3, res.output
+    for fragment in fragments:
+        assert fragment in res.stderr, (fragment, res.stderr)
+    assert not out.exists()
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".out")]
+
+
+# -- accepted with a note ------------------------------------------------------------------
+
+
+def test_cp932_is_detected(tmp_path: Path) -> None:
+    res, out = _build(tmp_path, TEXT.replace("—", "―").encode("cp932"))
+    assert res.exit_code == 0, res.output
+    assert "read as cp932 [encoding-detected]" in res.stderr
+    assert "48 measures" in res.stdout
+    assert "民主主義的な価値に基づいた人間中心のAI原則の実践の支援" in (out / "plan-2023.nt").read_text()
+
+
+def test_shift_jis_with_explicit_encoding(tmp_path: Path) -> None:
+    res, out = _build(tmp_path, TEXT.replace("—", "―").encode("cp932"), "--encoding", "cp932")
+    assert res.exit_code == 0, res.output
+    assert "encoding-detected" not in res.stderr
+    assert (out / "plan-2023.nt").is_file()
+
+
+def test_utf8_with_bom_and_crlf(tmp_path: Path) -> None:
+    res, out = _build(tmp_path, codecs.BOM_UTF8 + TEXT.replace("\n", "\r\n").encode("utf-8"))
+    assert res.exit_code == 0, res.output
+    assert "48 measures, 98 KPIs" in res.stdout
+    assert "\r" not in (out / "plan-2023.nt").read_text()
+
+
+def test_script_in_a_cell_is_kept_as_text(tmp_path: Path) -> None:
+    def edit(lines: list[str]) -> None:
+        cells = lines[4].split("\t")
+        cells[1] += "<script>alert(1)</script>"
+        lines[4] = "\t".join(cells)
+
+    res, out = _build(tmp_path, _lines(edit))
+    assert res.exit_code == 0, res.output
+    assert f"{NAME}:5:2, column 施策名, measure 03-01" in res.stderr
+    assert "[markup-kept-as-text]" in res.stderr
+    nt = (out / "plan-2023.nt").read_text()
+    assert '"民主主義的な価値に基づいた人間中心のAI原則の実践の支援<script>alert(1)</script>"@ja' in nt
+    jsonld = (out / "dataset.jsonld").read_text()
+    assert "<script>alert(1)</script>" in jsonld  # a JSON string, not markup
+    assert "markup-kept-as-text" in (out / "review.csv").read_text()
+
+
+# -- refused ------------------------------------------------------------------------------
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    res, out = _build(tmp_path, b"")
+    _assert_refused(res, out, f"{NAME}: the file is empty")
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    res, out = _build(tmp_path, bytes(range(256)) * 64)
+    _assert_refused(res, out, f"{NAME}: the file is not a text table")
+
+
+def test_missing_header_row(tmp_path: Path) -> None:
+    res, out = _build(tmp_path, _lines(lambda lines: lines.__delitem__(slice(10, 12))))
+    _assert_refused(res, out, f"{NAME}:11: block starts without the header row", "[missing-header]")
+
+
+def test_truncated_last_row(tmp_path: Path) -> None:
+    def edit(lines: list[str]) -> None:
+        lines[72] = "\t".join(lines[72].split("\t")[:2])
+
+    res, out = _build(tmp_path, _lines(edit))
+    _assert_refused(
+        res, out, f"{NAME}:73:2, column 施策名, measure 09-37: row has 2 cells", "[truncated-row]"
+    )
+
+
+def test_duplicate_measure_id(tmp_path: Path) -> None:
+    res, out = _build(
+        tmp_path, _lines(lambda lines: lines.__setitem__(5, lines[5].replace("03-02", "03-01", 1)))
+    )
+    _assert_refused(
+        res,
+        out,
+        f"{NAME}:6:1, column 施策番号, measure 03-01: measure ID 03-01 appears again (first at line 5)",
+    )
+
+
+def test_malformed_measure_id(tmp_path: Path) -> None:
+    res, out = _build(
+        tmp_path, _lines(lambda lines: lines.__setitem__(4, lines[4].replace("03-01", "03-1a", 1)))
+    )
+    _assert_refused(res, out, f"{NAME}:5:1, column 施策番号: malformed measure ID '03-1a'")
+
+
+def test_unknown_ministry(tmp_path: Path) -> None:
+    res, out = _build(
+        tmp_path, _lines(lambda lines: lines.__setitem__(4, lines[4].replace("経済産業省", "未来省")))
+    )
+    _assert_refused(
+        res, out, f"{NAME}:5:32, column 府省庁名, measure 03-01", "未来省", "[unknown-organization]"
+    )
+
+
+def test_western_and_japanese_years_disagree(tmp_path: Path) -> None:
+    res, out = _build(
+        tmp_path,
+        _lines(
+            lambda lines: lines.__setitem__(
+                5, lines[5].replace("2023年度（令和5年度）末", "2023年度（令和4年度）末")
+            )
+        ),
+    )
+    _assert_refused(res, out, f"{NAME}:6:3, column KPI, measure 03-02", "[calendar-mismatch]")
+
+
+def test_unknown_article_label_in_header(tmp_path: Path) -> None:
+    res, out = _build(tmp_path, _lines(lambda lines: lines.__setitem__(3, lines[3].replace("16条", "99条"))))
+    _assert_refused(res, out, f"{NAME}:4:13", "unknown article column label '99条'")
+
+
+def test_previous_output_survives_a_refused_build(tmp_path: Path) -> None:
+    _register()
+    out = tmp_path / "out"
+    ok = CliRunner().invoke(cli, ["build", "--no-validate", "--out", str(out), "--formats", "nt"])
+    assert ok.exit_code == 0
+    before = (out / "plan-2023.nt").read_bytes()
+    data = _data(tmp_path, b"")
+    res = CliRunner().invoke(cli, ["build", "--no-validate", "--data-dir", str(data), "--out", str(out)])
+    assert res.exit_code == 3
+    assert (out / "plan-2023.nt").read_bytes() == before
+
+
+@pytest.mark.parametrize("bad", ["ftp://x/", "https://x.example", "https://exa mple.org/"])
+def test_bad_base_iri_is_a_usage_error(tmp_path: Path, bad: str) -> None:
+    _register()
+    res = CliRunner().invoke(cli, ["build", "--no-validate", "--base-iri", bad, "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "base IRI" in res.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_data_folder(tmp_path: Path) -> None:
+    _register()
+    res = CliRunner().invoke(
+        cli, ["build", "--no-validate", "--data-dir", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]
+    )
+    assert res.exit_code == 3 and "no editions folder" in res.stderr
