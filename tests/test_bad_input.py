@@ -22,7 +22,7 @@ NAME = SEED.name
 
 
 def _data(tmp_path: Path, content: bytes) -> Path:
-    """A data folder whose 2023 edition holds ``content`` (no digest pinned: the source is meant to differ)."""
+    """A data folder whose 2023 edition holds ``content`` (no digest pinned: the source differs)."""
     d = tmp_path / "data" / "editions" / "2023"
     d.mkdir(parents=True)
     toml = (ROOT / "data" / "editions" / "2023" / "edition.toml").read_text(encoding="utf-8")

@@ -20,7 +20,6 @@ from kg.normalise.text import cell_text
 from kg.read.table import RawRow
 from kg.reference.organizations import Gazetteer
 
-
 #: A tag that survived text normalisation (formatting tags are removed; anything else is kept as text).
 _TAG = re.compile(r"<[A-Za-z!/][^>]{0,40}>?")
 
