@@ -175,7 +175,8 @@ def _plan_prefixes(minter: Minter, year: int) -> dict[str, str]:
 
 
 def _reference_prefixes(minter: Minter) -> dict[str, str]:
-    return {"org-id": f"{minter.base}org/", "law": f"{minter.base}law/"}
+    # No prefix for law IRIs: their paths (…/2023-06-09/article/34) would need escaped slashes.
+    return {"gov": f"{minter.base}org/"}
 
 
 def _manifest(
