@@ -444,9 +444,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=BENCH / "out", help="cache and results directory (bench/out)")
     p.add_argument("--kg", help="kg command (default: kg beside this Python, else on PATH)")
     p.add_argument(
-        "--kg-args", default="--formats nt --no-validate", help="extra kg build args for synthetic sizes"
+        "--kg-args",
+        default="--formats nt --no-validate",
+        help="extra kg build args for synthetic sizes (write --kg-args=..., with '=')",
     )
-    p.add_argument("--bundled-args", default="", help="extra kg build args for the bundled edition")
+    p.add_argument(
+        "--bundled-args",
+        default="",
+        help="extra kg build args for the bundled edition (--bundled-args=--no-validate)",
+    )
     p.add_argument("--morph-python", default=sys.executable, help="Python with morph_kgc installed")
     p.add_argument("--morph-processes", type=int, help="Morph-KGC number_of_processes (default: its own)")
     p.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median wall time is kept")
@@ -474,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: list[Run] = []
     inputs: dict[str, float] = {}
-    for n in sizes:
+    for n in sizes if {"kg", "morph"} & set(tools) else []:
         print(f"== {label(n)} measures", flush=True)
         data = dataset(n, a.seed, out, a.regenerate)
         edition = data / "editions" / str(generate.YEAR)
