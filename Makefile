@@ -22,6 +22,26 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
+BENCH_VENV ?= .venv-bench
+BENCH_BIN := $(BENCH_VENV)/bin
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+# Morph-KGC pins pyoxigraph<0.4 while kg needs 0.5: it goes in first, in its own venv, and
+# works with the newer library despite pip's warning (see bench/README.md).
+$(BENCH_STAMP): pyproject.toml bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_BIN)/pip install --quiet --upgrade pip
+	$(BENCH_BIN)/pip install --quiet -r bench/requirements.txt
+	$(BENCH_BIN)/pip install --quiet -e .
+	touch $(BENCH_STAMP)
+
+## bench-env: separate venv with kg and Morph-KGC for the benchmark
+bench-env: $(BENCH_STAMP)
+
+## bench: kg build vs Morph-KGC on 1k/10k/100k synthetic editions; PASS/FAIL lines, bench/out/results.json
+bench: $(BENCH_STAMP)
+	$(BENCH_BIN)/python bench/run.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
 
