@@ -9,7 +9,7 @@ import pytest
 from kg.model import Confidence, Strength
 from kg.normalise.marks import RowMarks, read_marks
 from kg.read.source import decode_source, read_source
-from kg.read.table import TableReading, read_table
+from kg.read.table import RawRow, TableReading, read_table
 from tests.paths import SEED
 
 
@@ -18,8 +18,12 @@ def seed() -> TableReading:
     return read_table(read_source(SEED))
 
 
+def _rows(t: TableReading) -> list[RawRow]:
+    return [r for r in t.rows() if isinstance(r, RawRow)]
+
+
 def _marks(t: TableReading, measure_id: str) -> RowMarks:
-    row = next(r for r in t.rows if r.cell("id").text == measure_id)
+    row = next(r for r in _rows(t) if r.cell("id").text == measure_id)
     return read_marks(row, t.labels, measure_id)
 
 
@@ -72,7 +76,7 @@ def test_glued_lead_marker_leaves_bare_mark_as_article(seed: TableReading) -> No
 
 def test_every_mark_of_the_seed_is_placed_and_counted(seed: TableReading) -> None:
     counts = {c: 0 for c in Confidence}
-    for row in seed.rows:
+    for row in _rows(seed):
         for mark in read_marks(row, seed.labels, row.cell("id").text).marks:
             assert mark.column_label is not None
             counts[mark.confidence] += 1
@@ -84,7 +88,7 @@ HEAD = "施策番号\t施策名\tKPI\t課題・取組概要（スケジュール
 
 def _synthetic(labels: str, row: str) -> RowMarks:
     t = read_table(decode_source(f"{HEAD}\n{labels}\n{row}\n".encode(), Path("s.txt")))
-    return read_marks(t.rows[0], t.labels, "01-01")
+    return read_marks(_rows(t)[0], t.labels, "01-01")
 
 
 def test_exact_row_in_single_block_is_high() -> None:

@@ -54,7 +54,7 @@ def curated_path(data_dir: Path, year: int) -> Path:
 def read_curated(path: Path, encoding: str | None = None) -> tuple[list[CuratedRow], str]:
     """The rows of a curated table and the file's SHA-256."""
     source = read_source(path, encoding)
-    reader = csv.reader(io.StringIO("\n".join(source.lines)))
+    reader = csv.reader(io.StringIO("\n".join(source.lines())))
     try:
         header = next(reader)
     except StopIteration:

@@ -8,7 +8,7 @@ finding is tied to its measure ID and cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from kg.findings import Finding, finding
@@ -33,11 +33,14 @@ class Assembled:
 
 
 def assemble_rows(
-    rows: list[RawRow], labels: tuple[str, ...], sha256: str, gazetteer: Gazetteer
+    rows: Iterable[RawRow | Finding], labels: tuple[str, ...], sha256: str, gazetteer: Gazetteer
 ) -> Iterator[Assembled]:
     """Yield one :class:`Assembled` per row, in source order, checking IDs for duplicates."""
     seen: dict[str, int] = {}
     for row in rows:
+        if isinstance(row, Finding):
+            yield Assembled(None, (row,))
+            continue
         measure_id = row.cell("id").text.strip()
         if measure_id in seen:
             yield Assembled(

@@ -64,7 +64,7 @@ def read_edition(
                     until=law.numbering_known_until.isoformat(),
                 )
             )
-    items = assemble_rows(table.rows, table.labels, source.sha256, gazetteer)
+    items = assemble_rows(table.rows(), table.labels, source.sha256, gazetteer)
     curated = curated_path(data_dir, meta.year)
     curated_name = curated_sha = None
     if use_curated and curated.is_file():

@@ -50,14 +50,14 @@ class RowMarks:
 def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) -> RowMarks:
     """Find the ministry cell and place every mark of ``row`` (see the module docstring)."""
     first = row.header.columns["description"]  # 0-based index of the first mark-area cell
-    cells = row.cells
+    cells = row.texts
     org_index = _organization_index(cells, first)
     if org_index is None:
         return RowMarks((), None, False, ())
-    org_cell = cells[org_index]
+    org_cell = Cell(row.line, org_index + 1, cells[org_index])
     lead_marker = (
         org_index - 1 >= first
-        and cells[org_index - 1].text.strip() == _LEAD
+        and cells[org_index - 1].strip() == _LEAD
         and not org_cell.text.strip().startswith(_LEAD)
     )
     end = org_index - 1 if lead_marker else org_index  # exclusive end of the mark area
@@ -68,13 +68,13 @@ def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) ->
     marks: list[Mark] = []
     findings: list[Finding] = []
     for index in range(first, end):
-        text = cells[index].text.strip()
+        text = cells[index].strip()
         if not text:
             continue
         strength = MARK_TEXTS.get(text)
         position = row.position(index + 1, measure_id)
         if strength is None:
-            findings.append(finding("unexpected-mark-cell", position, raw=cells[index].text, value=text))
+            findings.append(finding("unexpected-mark-cell", position, raw=cells[index], value=text))
             continue
         left = _at(labels, index - first)
         right = _at(labels, len(labels) - (end - index))
@@ -88,27 +88,43 @@ def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) ->
             confidence=confidence,
             line=row.line,
             column=index + 1,
-            raw=cells[index].text,
+            raw=cells[index],
             alternatives=alternatives,
         )
         marks.append(mark)
         if label is None:
             findings.append(
-                finding("unplaceable-mark", position, raw=text, confidence=str(confidence),
-                        strength=strength.value, column=index + 1, readings=readings)
+                finding(
+                    "unplaceable-mark",
+                    position,
+                    raw=text,
+                    confidence=str(confidence),
+                    strength=strength.value,
+                    column=index + 1,
+                    readings=readings,
+                )
             )
         elif confidence is not Confidence.HIGH:
             findings.append(
-                finding("uncertain-mark-column", position, raw=text, inferred=label,
-                        confidence=str(confidence), strength=strength.value, column=index + 1,
-                        label=label, level=confidence.value, readings=readings)
+                finding(
+                    "uncertain-mark-column",
+                    position,
+                    raw=text,
+                    inferred=label,
+                    confidence=str(confidence),
+                    strength=strength.value,
+                    column=index + 1,
+                    label=label,
+                    level=confidence.value,
+                    readings=readings,
+                )
             )
     return RowMarks(tuple(marks), org_cell, lead_marker, tuple(findings))
 
 
-def _organization_index(cells: tuple[Cell, ...], first: int) -> int | None:
+def _organization_index(cells: tuple[str, ...], first: int) -> int | None:
     for index in range(len(cells) - 1, first - 1, -1):
-        text = cells[index].text.strip()
+        text = cells[index].strip()
         if text and text not in MARK_TEXTS:
             return index
     return None

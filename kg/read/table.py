@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.errors import Position
 from kg.findings import Finding, Severity, finding
@@ -72,19 +72,17 @@ class Header:
 
 @dataclass(frozen=True)
 class RawRow:
-    """A measure row: all its cells (empty ones included) and the header it stands under."""
+    """A measure row: all its cell texts (empty ones included) and the header it stands under."""
 
     file: str
     line: int
-    cells: tuple[Cell, ...]
+    texts: tuple[str, ...]
     header: Header
 
     def cell(self, role: str) -> Cell:
         """The cell of a fixed column (``id``, ``name``, ``kpi``, ``description``)."""
         index = self.header.columns[role] - 1
-        if index < len(self.cells):
-            return self.cells[index]
-        return Cell(self.line, index + 1, "")
+        return Cell(self.line, index + 1, self.texts[index] if index < len(self.texts) else "")
 
     def position(self, column: int | None = None, measure_id: str | None = None) -> Position:
         name = self.header.column_name(column) if column is not None else None
@@ -93,100 +91,101 @@ class RawRow:
 
 @dataclass
 class TableReading:
-    """What the reader found: the rows, the article labels of the edition, and findings."""
+    """The headers of a table (read in a first pass) and a second pass over its rows.
 
-    rows: list[RawRow]
-    labels: tuple[str, ...]  # every article label of the edition, in header order
+    ``labels`` are every article label of the edition, in header order: the
+    mark placement needs them before the first row is read.
+    """
+
+    source: SourceText
     headers: list[Header]
+    labels: tuple[str, ...]
     findings: list[Finding]
+    _starts: dict[int, Header | None] = field(default_factory=dict, repr=False)
+
+    def rows(self) -> Iterator[RawRow | Finding]:
+        """Measure rows in file order; a row that cannot be read yields its finding instead."""
+        header: Header | None = None
+        skip = 0
+        previous_blank = True
+        for number, text in enumerate(self.source.lines(), start=1):
+            blank = not text.strip()
+            if blank:
+                previous_blank = True
+                continue
+            if previous_blank:
+                header, skip = self._starts.get(number), 2
+            previous_blank = False
+            if skip:
+                skip -= 1
+                continue
+            if header is not None:
+                yield _row(self.source.name, number, text, header)
 
 
 def read_table(source: SourceText) -> TableReading:
-    """Split ``source`` into header-aware measure rows."""
-    rows: list[RawRow] = []
+    """First pass: find every block's header (rows are read lazily by :meth:`TableReading.rows`)."""
     findings: list[Finding] = list(source.findings)
-    labels: list[str] = []
     headers: list[Header] = []
-    for block in _blocks(source.lines):
-        header, body, block_findings = _parse_block(source.name, block)
-        findings.extend(block_findings)
-        if header is None:
+    starts: dict[int, Header | None] = {}
+    labels: list[str] = []
+    block: list[tuple[int, str]] = []  # the first two lines of the current block
+    any_rows = False
+
+    def close() -> None:
+        if not block:
+            return
+        header, problem = _parse_header(source.name, block)
+        starts[block[0][0]] = header
+        if problem is not None:
+            findings.append(problem)
+        if header is not None:
+            headers.append(header)
+            labels.extend(label for label in header.labels if label not in labels)
+
+    previous_blank = True
+    for number, text in enumerate(source.lines(), start=1):
+        if not text.strip():
+            previous_blank = True
             continue
-        headers.append(header)
-        for label in header.labels:
-            if label not in labels:
-                labels.append(label)
-        for line_no, text in body:
-            row = _row(source.name, line_no, text, header, findings)
-            if row is not None:
-                rows.append(row)
-    if not rows and not any(f.severity is Severity.ERROR for f in findings):
-        findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
-    return TableReading(rows, tuple(labels), headers, findings)
-
-
-def _blocks(lines: tuple[str, ...]) -> Iterator[list[tuple[int, str]]]:
-    """Runs of non-blank lines, each line with its 1-based number."""
-    block: list[tuple[int, str]] = []
-    for number, text in enumerate(lines, start=1):
-        if text.strip():
-            block.append((number, text))
-        elif block:
-            yield block
+        if previous_blank:
+            close()
             block = []
-    if block:
-        yield block
+        previous_blank = False
+        if len(block) < 2:
+            block.append((number, text))
+        else:
+            any_rows = True
+    close()
+    if not any_rows and not any(f.severity is Severity.ERROR for f in findings):
+        findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
+    return TableReading(source, headers, tuple(labels), findings, starts)
 
 
-def _parse_block(
-    file: str, block: list[tuple[int, str]]
-) -> tuple[Header | None, list[tuple[int, str]], list[Finding]]:
+def _parse_header(file: str, block: list[tuple[int, str]]) -> tuple[Header | None, Finding | None]:
     first_line, first = block[0]
     cells = first.split("\t")
     keys = [label_key(c) for c in cells]
     if label_key(FIXED_COLUMNS["id"]) not in keys:
-        return (
-            None,
-            [],
-            [
-                finding(
-                    "missing-header",
-                    Position(file, first_line),
-                    raw=first[:80],
-                    detail="block starts without the header row (施策番号 施策名 KPI …);"
-                    " its rows cannot be read",
-                )
-            ],
+        return None, finding(
+            "missing-header",
+            Position(file, first_line),
+            raw=first[:80],
+            detail="block starts without the header row (施策番号 施策名 KPI …); its rows cannot be read",
         )
     columns: dict[str, int] = {}
     names: dict[int, str] = {}
     for role, name in FIXED_COLUMNS.items():
         key = label_key(name)
         if key not in keys:
-            return (
-                None,
-                [],
-                [
-                    finding(
-                        "missing-header",
-                        Position(file, first_line),
-                        detail=f"header row lacks the column {name}",
-                    )
-                ],
+            return None, finding(
+                "missing-header", Position(file, first_line), detail=f"header row lacks the column {name}"
             )
         columns[role] = keys.index(key) + 1
         names[columns[role]] = name
     if len(block) < 2:
-        return (
-            None,
-            [],
-            [
-                finding(
-                    "missing-header",
-                    Position(file, first_line),
-                    detail="header row 2 (article labels) is missing",
-                )
-            ],
+        return None, finding(
+            "missing-header", Position(file, first_line), detail="header row 2 (article labels) is missing"
         )
     label_line, label_text = block[1]
     label_cells = label_text.split("\t")
@@ -194,46 +193,32 @@ def _parse_block(
         ArticleColumn(i + 1, label_key(c), c) for i, c in enumerate(label_cells) if _LABEL.match(label_key(c))
     )
     if not articles:
-        return (
-            None,
-            [],
-            [
-                finding(
-                    "missing-header",
-                    Position(file, label_line),
-                    raw=label_text[:80],
-                    detail="header row 2 holds no article labels (10条, 11条 1項 2項, …)",
-                )
-            ],
+        return None, finding(
+            "missing-header",
+            Position(file, label_line),
+            raw=label_text[:80],
+            detail="header row 2 holds no article labels (10条, 11条 1項 2項, …)",
         )
     for a in articles:
         names[a.column] = a.raw.strip()
     width = max(len(cells), len(label_cells))
-    header = Header(first_line, width, columns, articles, names)
-    return header, block[2:], []
+    return Header(first_line, width, columns, articles, names), None
 
 
-def _row(file: str, line: int, text: str, header: Header, findings: list[Finding]) -> RawRow | None:
-    parts = text.split("\t")
-    cells = tuple(Cell(line, i + 1, c) for i, c in enumerate(parts))
-    row = RawRow(file, line, cells, header)
+def _row(file: str, line: int, text: str, header: Header) -> RawRow | Finding:
+    texts = tuple(text.split("\t"))
+    row = RawRow(file, line, texts, header)
     id_cell = row.cell("id")
     measure_id = id_cell.text.strip()
     if not _MEASURE_ID.match(measure_id):
-        findings.append(
-            finding("bad-measure-id", row.position(id_cell.column), raw=id_cell.text, value=measure_id)
-        )
-        return None
+        return finding("bad-measure-id", row.position(id_cell.column), raw=id_cell.text, value=measure_id)
     needed = header.columns["description"]
-    if len(parts) < needed:
-        findings.append(
-            finding(
-                "truncated-row",
-                row.position(len(parts), measure_id),
-                raw=text[-80:],
-                cells=len(parts),
-                needed=needed,
-            )
+    if len(texts) < needed:
+        return finding(
+            "truncated-row",
+            row.position(len(texts), measure_id),
+            raw=text[-80:],
+            cells=len(texts),
+            needed=needed,
         )
-        return None
     return row
