@@ -24,7 +24,7 @@ def test_utf8_plain() -> None:
 def test_utf8_bom_is_stripped() -> None:
     s = decode_source(codecs.BOM_UTF8 + TEXT.encode(), P)
     assert s.encoding == "utf-8-sig"
-    assert list(s.lines())[0] == "施策番号\t施策名"
+    assert next(iter(s.lines())) == "施策番号\t施策名"
 
 
 def test_crlf_and_cr_line_ends() -> None:
@@ -43,7 +43,7 @@ def test_cp932_is_detected_and_reported() -> None:
 
 def test_forced_encoding() -> None:
     s = decode_source(TEXT.encode("cp932"), P, encoding="cp932")
-    assert list(s.lines())[0] == "施策番号\t施策名"
+    assert next(iter(s.lines())) == "施策番号\t施策名"
 
 
 def test_wrong_forced_encoding_names_the_line() -> None:

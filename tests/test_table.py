@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.read.source import decode_source, read_source
 from kg.findings import Finding
+from kg.read.source import decode_source, read_source
 from kg.read.table import RawRow, TableReading, read_table
 from tests.paths import SEED
 

@@ -51,7 +51,10 @@ class SourceText:
 
 
 def read_source(path: Path, encoding: str | None = None) -> SourceText:
-    """Check ``path`` and return how to read it. Raises :class:`InputError` for empty, binary or undecodable files."""
+    """Check ``path`` and return how to read it.
+
+    Raises :class:`InputError` for empty, binary or undecodable files.
+    """
     try:
         with path.open("rb") as fh:
             return _scan(iter(lambda: fh.read(_CHUNK), b""), path, encoding, None)
@@ -151,7 +154,8 @@ def _detect(sample: bytes, where: Position) -> str:
         # A table of Japanese text that is neither UTF-8 nor a Japanese encoding is
         # far more likely a wrong file than a legitimate input: refuse, don't guess.
         raise InputError(
-            f"the file is neither UTF-8 nor a Japanese encoding (detected {name}); use --encoding to force one",
+            f"the file is neither UTF-8 nor a Japanese encoding (detected {name});"
+            " use --encoding to force one",
             where,
         )
     # CP932 is a superset of Shift_JIS that Windows tools actually write.
