@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Trip
 from kg import __version__
 from kg.config import Settings
 from kg.errors import InputError, Position
-from kg.findings import Report
+from kg.findings import Finding, Report
 from kg.model.edition import read_edition
 from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
@@ -34,9 +34,11 @@ from kg.rdf.write import (
     write_manifest,
 )
 from kg.read.edition import EditionMeta, find_editions, load_edition_meta
+from kg.read.table import RawRow
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
 from kg.review import write_review
+from kg.work import Context, Mapped, default_jobs, map_item, map_rows
 
 ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kg.ttl"
 
@@ -75,8 +77,13 @@ def build(
     formats: Iterable[str] = FORMATS,
     encoding: str | None = None,
     validator: Validator | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
-    """Build every edition under ``settings.data_dir`` into ``out_dir`` (default ``settings.build_dir``)."""
+    """Build every edition under ``settings.data_dir`` into ``out_dir`` (default ``settings.build_dir``).
+
+    ``jobs`` is the number of worker processes for normalising and mapping
+    (default: one for small editions, one per core for large ones).
+    """
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -96,7 +103,7 @@ def build(
         for meta in metas:
             sink = GraphSink(f"plan-{meta.year}", minter.plan_graph(meta.year), stage)
             summaries.append(
-                _build_edition(meta, settings.data_dir, sink, minter, gazetteer, laws, report, encoding)
+                _build_edition(meta, settings.data_dir, sink, minter, gazetteer, laws, report, encoding, jobs)
             )
             graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.year)))
         ref = GraphSink("reference", minter.graph("reference"), stage)
@@ -150,23 +157,42 @@ def _build_edition(
     laws: LawReference,
     report: Report,
     encoding: str | None,
+    jobs: int | None,
 ) -> EditionSummary:
     reading = read_edition(meta, data_dir, gazetteer, laws, report, encoding=encoding)
     mapper = PlanMapper(minter, reading.edition, laws)
     sink.add_block(mapper.edition_triples())
+    ctx = Context(mapper, reading.table.labels, reading.edition.sha256, gazetteer)
+    results: Iterable[Mapped]
+    if reading.overlay is None:
+        # The streaming path: rows go straight to (possibly parallel) normalising and mapping.
+        results = map_rows(
+            ctx, _rows_only(reading.rows(), report), jobs or default_jobs(reading.table.row_count)
+        )
+    else:
+        # A curated table needs the whole extract to overlay: editions that have one are small.
+        results = (map_item(ctx, item) for item in reading.items())
     summary = EditionSummary(meta.year, reading.edition.source_file)
-    for item in reading.items:
-        report.extend(item.findings)
-        m = item.measure
-        if m is None:
+    for r in results:
+        report.extend(r.findings)
+        if not r.mapped:
             continue
-        sink.add_block(mapper.measure_triples(m))
+        for key, block in r.blocks:
+            sink.add_sorted(key, block)
         summary.measures += 1
-        summary.kpis += len(m.kpis)
-        summary.participations += len(m.participations)
-        summary.marks.update(str(mark.confidence) for mark in m.marks)
-        summary.organizations.update(p.org_id for p in m.participations)
+        summary.kpis += r.kpis
+        summary.participations += r.participations
+        summary.marks.update(r.marks)
+        summary.organizations.update(r.organizations)
     return summary
+
+
+def _rows_only(rows: Iterable[RawRow | Finding], report: Report) -> Iterator[RawRow]:
+    for row in rows:
+        if isinstance(row, Finding):
+            report.add(row)
+        else:
+            yield row
 
 
 def _plan_prefixes(minter: Minter, year: int) -> dict[str, str]:

@@ -43,7 +43,7 @@ def export_curated(settings: Settings, *, force: bool = False, encoding: str | N
         reading = read_edition(meta, settings.data_dir, gazetteer, laws, report, encoding=encoding)
         overlay = Overlay(gazetteer, laws, reading.edition.sha256)
         out: list[dict[str, str]] = []
-        for item in reading.items:
+        for item in reading.items():
             report.extend(item.findings)
             if item.measure is not None:
                 out.append(overlay.export_row(item.measure, item.measure.id in reviewed))

@@ -32,32 +32,36 @@ class Assembled:
     findings: tuple[Finding, ...]
 
 
+def unique_rows(rows: Iterable[RawRow | Finding]) -> Iterator[RawRow | Finding]:
+    """Pass rows on in order, replacing a row whose measure ID came before by a finding."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        if isinstance(row, Finding):
+            yield row
+            continue
+        measure_id = row.cell("id").text.strip()
+        if measure_id in seen:
+            yield finding(
+                "duplicate-measure-id",
+                row.position(row.header.columns["id"], measure_id),
+                raw=measure_id,
+                value=measure_id,
+                first_line=seen[measure_id],
+            )
+            continue
+        seen[measure_id] = row.line
+        yield row
+
+
 def assemble_rows(
     rows: Iterable[RawRow | Finding], labels: tuple[str, ...], sha256: str, gazetteer: Gazetteer
 ) -> Iterator[Assembled]:
     """Yield one :class:`Assembled` per row, in source order, checking IDs for duplicates."""
-    seen: dict[str, int] = {}
-    for row in rows:
+    for row in unique_rows(rows):
         if isinstance(row, Finding):
             yield Assembled(None, (row,))
-            continue
-        measure_id = row.cell("id").text.strip()
-        if measure_id in seen:
-            yield Assembled(
-                None,
-                (
-                    finding(
-                        "duplicate-measure-id",
-                        row.position(row.header.columns["id"], measure_id),
-                        raw=measure_id,
-                        value=measure_id,
-                        first_line=seen[measure_id],
-                    ),
-                ),
-            )
-            continue
-        seen[measure_id] = row.line
-        yield assemble_row(row, labels, sha256, gazetteer)
+        else:
+            yield assemble_row(row, labels, sha256, gazetteer)
 
 
 def assemble_row(row: RawRow, labels: tuple[str, ...], sha256: str, gazetteer: Gazetteer) -> Assembled:

@@ -11,25 +11,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.curated.overlay import Overlay, overlay_rows
-from kg.curated.table import curated_path, read_curated
+from kg.curated.table import CuratedRow, curated_path, read_curated
 from kg.errors import InputError, Position
-from kg.findings import Report, finding
+from kg.findings import Finding, Report, finding
 from kg.model import Edition
-from kg.model.assemble import Assembled, assemble_rows
+from kg.model.assemble import Assembled, assemble_rows, unique_rows
 from kg.read.edition import EditionMeta
 from kg.read.source import read_source
-from kg.read.table import TableReading, read_table
+from kg.read.table import RawRow, TableReading, read_table
 from kg.reference.laws import LawReference
 from kg.reference.organizations import Gazetteer
 
 
 @dataclass
 class EditionReading:
-    """An edition and its measures (a lazy iterator: big editions are streamed)."""
+    """An edition, its table (rows read lazily), and the curated table over it, if any."""
 
     edition: Edition
-    items: Iterator[Assembled]
-    curated: Path | None
+    table: TableReading
+    gazetteer: Gazetteer
+    curated_rows: list[CuratedRow] | None = None
+    overlay: Overlay | None = None
+
+    def rows(self) -> Iterator[RawRow | Finding]:
+        """The extract's rows, duplicates replaced by findings (for the streaming build)."""
+        return unique_rows(self.table.rows())
+
+    def items(self) -> Iterator[Assembled]:
+        """The measures as assembled from the extract, with the curated table applied."""
+        t = self.table
+        items = assemble_rows(t.rows(), t.labels, self.edition.sha256, self.gazetteer)
+        if self.overlay is not None and self.curated_rows is not None:
+            items = overlay_rows(items, self.curated_rows, self.overlay)
+        return items
 
 
 def read_edition(
@@ -64,13 +78,13 @@ def read_edition(
                     until=law.numbering_known_until.isoformat(),
                 )
             )
-    items = assemble_rows(table.rows(), table.labels, source.sha256, gazetteer)
     curated = curated_path(data_dir, meta.year)
-    curated_name = curated_sha = None
+    rows: list[CuratedRow] | None = None
+    overlay = curated_name = curated_sha = None
     if use_curated and curated.is_file():
         rows, curated_sha = read_curated(curated, encoding)
         curated_name = curated.name
-        items = overlay_rows(items, rows, Overlay(gazetteer, laws, curated_sha))
+        overlay = Overlay(gazetteer, laws, curated_sha)
     edition = Edition(
         meta.year,
         meta.title_ja,
@@ -82,7 +96,7 @@ def read_edition(
         curated_name,
         curated_sha,
     )
-    return EditionReading(edition, items, curated if curated_sha else None)
+    return EditionReading(edition, table, gazetteer, rows, overlay)
 
 
 def _check_labels(file: str, table: TableReading, laws: LawReference, report: Report) -> None:

@@ -62,8 +62,8 @@ def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) ->
     )
     end = org_index - 1 if lead_marker else org_index  # exclusive end of the mark area
     labels = row.header.labels
-    header_at = {a.column - 1: a.label for a in row.header.articles}
-    complete = set(edition_labels) <= set(labels)
+    header_at = row.header.label_at
+    complete = len(labels) >= len(edition_labels) and set(edition_labels) <= set(labels)
     exact = end - first == len(labels)
     marks: list[Mark] = []
     findings: list[Finding] = []

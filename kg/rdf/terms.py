@@ -9,9 +9,11 @@ sorted N-Triples writer sees, per namespace, one contiguous block per measure
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode
@@ -49,8 +51,9 @@ PREFIXES: dict[str, str] = {
 }
 
 
+@cache
 def kg(local: str) -> NamedNode:
-    """A term of our ontology."""
+    """A term of our ontology (cached: terms are immutable and used millions of times)."""
     return NamedNode(KG + local)
 
 
@@ -100,9 +103,12 @@ def boolean(value: bool) -> Literal:
     return Literal("true" if value else "false", datatype=XSD_BOOLEAN)
 
 
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+
+
 def _segment(text: str) -> str:
     """A path segment: IDs are ASCII in practice, but never trust input to be IRI-safe."""
-    return quote(text, safe="-._~")
+    return text if _SAFE_SEGMENT.fullmatch(text) else quote(text, safe="-._~")
 
 
 @dataclass(frozen=True)

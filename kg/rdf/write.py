@@ -32,6 +32,31 @@ from kg.rdf.terms import PREFIXES
 FORMATS = ("nt", "ttl", "trig", "jsonld")
 
 
+@dataclass(frozen=True)
+class SortedBlock:
+    """Sorted, de-duplicated N-Triples lines of one subject namespace, ready for a :class:`GraphSink`.
+
+    Made by :func:`sorted_block`, possibly in a worker process (it pickles small).
+    """
+
+    data: bytes
+    first: bytes
+    last: bytes
+    count: int
+
+
+def sorted_block(triples: Sequence[Triple]) -> SortedBlock:
+    """Serialise ``triples`` as canonical N-Triples, one line each, sorted."""
+    return _sorted(list(set(_ntriples(triples).splitlines())) if triples else [])
+
+
+def _sorted(lines: list[bytes]) -> SortedBlock:
+    if not lines:
+        return SortedBlock(b"", b"", b"", 0)
+    lines.sort()
+    return SortedBlock(b"\n".join(lines) + b"\n", lines[0], lines[-1], len(lines))
+
+
 @dataclass
 class _Block:
     first: bytes
@@ -80,26 +105,28 @@ class GraphSink:
     _blocks: list[_Block] = field(default_factory=list)
 
     def add_block(self, triples: Sequence[Triple]) -> None:
-        """Add triples that belong together (one measure, or one reference table)."""
-        if not triples:
-            return
+        """Add triples that belong together (one reference table), in any subject namespaces."""
         by_lane: dict[bytes, list[bytes]] = {}
         for line in set(_ntriples(triples).splitlines()):
             by_lane.setdefault(_namespace(line), []).append(line)
         for key, lines in by_lane.items():
-            lines.sort()
-            lane = self._lane(key)
-            data = b"\n".join(lines) + b"\n"
-            lane.fh.write(data)
-            self._blocks.append(_Block(lines[0], lines[-1], id(lane), lane.offset, len(data)))
-            lane.offset += len(data)
-            self.triples += len(lines)
+            self.add_sorted(key, _sorted(lines))
+
+    def add_sorted(self, key: bytes, block: SortedBlock) -> None:
+        """Add one block already sorted (see :func:`sorted_block`) to the spool of namespace ``key``."""
+        if not block.count:
+            return
+        lane = self._lane(key)
+        lane.fh.write(block.data)
+        self._blocks.append(_Block(block.first, block.last, id(lane), lane.offset, len(block.data)))
+        lane.offset += len(block.data)
+        self.triples += block.count
 
     def _lane(self, key: bytes) -> _Lane:
         lane = self._lanes.get(key)
         if lane is None:
             path = self.spool_dir / f".{self.name}.{len(self._lanes)}.spool"
-            lane = self._lanes[key] = _Lane(path.open("wb"), path)
+            lane = self._lanes[key] = _Lane(path.open("wb", buffering=1 << 20), path)
         return lane
 
     def finish(self, target: Path) -> int:

@@ -61,10 +61,13 @@ class Header:
     columns: dict[str, int]  # role ("id", "name", "kpi", "description") → 1-based column
     articles: tuple[ArticleColumn, ...]
     names: dict[int, str]  # 1-based column → header text, for messages
+    # Derived once per block, used for every row under it:
+    labels: tuple[str, ...] = field(init=False)
+    label_at: dict[int, str] = field(init=False)  # 0-based cell index → label
 
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(a.label for a in self.articles)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", tuple(a.label for a in self.articles))
+        object.__setattr__(self, "label_at", {a.column - 1: a.label for a in self.articles})
 
     def column_name(self, column: int) -> str | None:
         return self.names.get(column)
@@ -101,6 +104,7 @@ class TableReading:
     headers: list[Header]
     labels: tuple[str, ...]
     findings: list[Finding]
+    row_count: int = 0  # lines below the headers (measure rows, readable or not)
     _starts: dict[int, Header | None] = field(default_factory=dict, repr=False)
 
     def rows(self) -> Iterator[RawRow | Finding]:
@@ -130,7 +134,7 @@ def read_table(source: SourceText) -> TableReading:
     starts: dict[int, Header | None] = {}
     labels: list[str] = []
     block: list[tuple[int, str]] = []  # the first two lines of the current block
-    any_rows = False
+    row_count = 0
 
     def close() -> None:
         if not block:
@@ -155,11 +159,11 @@ def read_table(source: SourceText) -> TableReading:
         if len(block) < 2:
             block.append((number, text))
         else:
-            any_rows = True
+            row_count += 1
     close()
-    if not any_rows and not any(f.severity is Severity.ERROR for f in findings):
+    if not row_count and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
-    return TableReading(source, headers, tuple(labels), findings, starts)
+    return TableReading(source, headers, tuple(labels), findings, row_count, starts)
 
 
 def _parse_header(file: str, block: list[tuple[int, str]]) -> tuple[Header | None, Finding | None]:
