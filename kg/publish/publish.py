@@ -108,6 +108,7 @@ def _via_staging(client: StoreClient, graph: GraphEntry) -> None:
     client.post_graph(staging_iri, graph.ntriples)
     loaded = client.count(staging_iri)
     if loaded != graph.triples:
+        client.update(f"DROP SILENT GRAPH {staging}")
         raise StoreError(
             f"graph {graph.name}: the staging graph {staging_iri} holds {loaded} triples, the build has "
             f"{graph.triples}; {graph.iri} was left as it was"

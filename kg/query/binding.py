@@ -17,7 +17,7 @@ sub-SELECT or MINUS does not see them, as SPARQL scoping says.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pyoxigraph import Literal, NamedNode
 
 from kg.errors import QueryError
+from kg.query.lexer import where_group
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -133,59 +134,5 @@ def bind(query: str, terms: Mapping[str, Term]) -> str:
     names = sorted(terms)
     variables = " ".join(f"?{n}" for n in names)
     row = " ".join(str(terms[n]) for n in names)  # N-Triples form: escaped, never raw
-    at = _where_group(query) + 1
+    at = where_group(query) + 1
     return f"{query[:at]} VALUES ({variables}) {{ ({row}) }} {query[at:]}"
-
-
-# --- a SPARQL lexer just good enough to find the WHERE group -----------------
-
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
-    | (?P<short>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<punct>[{}()])
-    | (?P<word>[^\s{}()<>"'\#,;]+)
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-
-
-def _tokens(query: str) -> Iterator[tuple[str, int, str]]:
-    for m in _TOKEN.finditer(query):
-        kind = m.lastgroup or "other"
-        if kind != "comment":
-            yield kind, m.start(), m.group()
-
-
-def _where_group(query: str) -> int:
-    """Offset of the ``{`` that opens the query's WHERE clause."""
-    form: str | None = None
-    saw_where = skip_template = False
-    braces = parens = 0
-    for kind, pos, text in _tokens(query):
-        if kind == "word" and braces == 0 and parens == 0:
-            upper = text.upper()
-            if form is None and upper in _FORMS:
-                form = upper
-                skip_template = upper == "CONSTRUCT"
-            elif upper == "WHERE":
-                saw_where = True
-        elif kind == "punct":
-            if text == "(":
-                parens += 1
-            elif text == ")":
-                parens -= 1
-            elif text == "{":
-                if braces == 0 and parens == 0 and form is not None:
-                    if skip_template and not saw_where:
-                        skip_template = False  # CONSTRUCT's template, not the pattern
-                    else:
-                        return pos
-                braces += 1
-            else:
-                braces -= 1
-    raise QueryError("cannot bind parameters: the query has no WHERE group")

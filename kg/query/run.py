@@ -9,6 +9,7 @@ from pathlib import Path
 from kg.errors import QueryError
 from kg.query.binding import bind, resolve_values
 from kg.query.catalogue import QueryDoc, find_query
+from kg.query.lexer import blank_comments
 from kg.store.credentials import find_credentials
 from kg.store.embedded import EmbeddedStore
 from kg.store.manifest import Manifest, read_manifest
@@ -40,9 +41,12 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
 
 
 def prepare(doc: QueryDoc, given: Mapping[str, str]) -> str:
-    """The query text with its parameters bound; syntax is checked on the file's own text first."""
+    """The text to send: parameters bound, comments blanked; syntax checked on the file's own text first.
+
+    The same text goes to the embedded store and to an endpoint.
+    """
     check_syntax(doc.text, str(doc.path))
-    return bind(doc.text, resolve_values(doc.parameters, given))
+    return bind(blank_comments(doc.text), resolve_values(doc.parameters, given))
 
 
 def run_query(doc: QueryDoc, given: Mapping[str, str], target: SparqlTarget) -> Results:

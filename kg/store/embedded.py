@@ -55,7 +55,7 @@ class EmbeddedStore:
         try:
             answer = self.store.query(query, default_graph=self.default_graph)
         except SyntaxError as exc:
-            raise syntax_error(exc) from exc
+            raise syntax_error(exc, "query", query) from exc
         if isinstance(answer, QuerySolutions | QueryBoolean):
             try:
                 data = answer.serialize(format=QueryResultsFormat.JSON)

@@ -16,7 +16,7 @@ import socket
 import urllib.error
 from collections.abc import Sequence
 
-from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import (
     EndPointInternalError,
     EndPointNotFound,
@@ -64,6 +64,9 @@ class RemoteEndpoint:
         if self.credentials is not None:
             client.setCredentials(self.credentials.user, self.credentials.password)
         client.setQuery(query)
+        # SPARQLWrapper guesses the form from the text and can take a query for an update;
+        # only SELECT and ASK come here, and both want SPARQL results.
+        client.queryType = SELECT
         return client
 
     def select(self, query: str) -> Results:

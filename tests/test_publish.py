@@ -1,0 +1,252 @@
+"""``kg publish`` against a real Oxigraph server, and against one that misbehaves.
+
+Misbehaviour comes from a small loopback proxy in front of the real server:
+it can answer 500 once, demand a password, or kill the server when a chosen
+request arrives. Everything listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, RdfFormat, Store, parse
+
+from kg.cli.publish import command as publish_command
+from kg.errors import ConfigError, StoreError
+from kg.publish import STAGING_SUFFIX, Endpoints, RetryPolicy, publish
+from kg.store import read_manifest
+from tests.oxigraph_server import OxigraphServer, Proxy, fixture_oxigraph_server, fixture_proxies  # noqa: F401
+
+pytestmark = pytest.mark.server
+
+FAST = RetryPolicy(attempts=3, first_delay=0.01)
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def endpoints(base: str, gsp: bool = True) -> Endpoints:
+    return Endpoints.from_options(f"{base}/query", gsp=f"{base}/store" if gsp else None)
+
+
+def store_dataset(server: OxigraphServer) -> Dataset:
+    request = urllib.request.Request(server.store_url, headers={"Accept": "application/n-quads"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        data = Dataset(parse(answer.read(), format=RdfFormat.N_QUADS))
+    data.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
+    return data
+
+
+def build_dataset(build: Path) -> Dataset:
+    """The build's quads as an Oxigraph store holds them.
+
+    Oxigraph keeps numbers by value: "100.0"^^xsd:decimal comes back as "100".
+    Passing the build through a pyoxigraph store does the same to it.
+    """
+    store = Store()
+    for g in read_manifest(build).graphs:
+        store.bulk_load(path=g.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(g.iri))
+    data = Dataset(store)
+    data.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
+    return data
+
+
+def graph_lines(server: OxigraphServer, graph: str) -> list[str]:
+    url = f"{server.store_url}?graph={urllib.parse.quote(graph, safe='')}"
+    request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return sorted(answer.read().decode("utf-8").splitlines())
+
+
+@pytest.fixture
+def smaller_build(built: Path, tmp_path: Path) -> Path:
+    """A copy of the build whose plan graph lacks its last 100 triples: a different, valid build."""
+    copy = tmp_path / "smaller"
+    shutil.copytree(built, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    plan = next(g for g in manifest["graphs"] if g["name"].startswith("plan-"))
+    lines = (copy / plan["ntriples"]).read_text(encoding="utf-8").splitlines(keepends=True)
+    (copy / plan["ntriples"]).write_text("".join(lines[:-100]), encoding="utf-8")
+    plan["triples"] -= 100
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return copy
+
+
+# --- tests ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("gsp", [True, False], ids=["gsp+move", "single-update"])
+def test_publish_to_a_fresh_store(built: Path, oxigraph_server: OxigraphServer, gsp: bool) -> None:
+    report = publish(built, endpoints(oxigraph_server.url, gsp), retry=FAST)
+    assert [g.name for g in report.graphs] == [g.name for g in read_manifest(built).graphs]
+    assert report.retries == 0
+    assert store_dataset(oxigraph_server) == build_dataset(built)  # same quads, nothing else (no staging)
+
+
+def test_republishing_leaves_the_store_the_same(built: Path, oxigraph_server: OxigraphServer) -> None:
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    first = store_dataset(oxigraph_server)
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    publish(built, endpoints(oxigraph_server.url, gsp=False), retry=FAST)
+    assert store_dataset(oxigraph_server) == first == build_dataset(built)
+
+
+def test_publish_replaces_rather_than_adds(
+    built: Path, smaller_build: Path, oxigraph_server: OxigraphServer
+) -> None:
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    publish(smaller_build, endpoints(oxigraph_server.url), retry=FAST)
+    assert store_dataset(oxigraph_server) == build_dataset(smaller_build)
+
+
+def test_a_500_is_retried(
+    built: Path, oxigraph_server: OxigraphServer, proxies: Callable[..., Proxy]
+) -> None:
+    failed: list[str] = []
+
+    def once(method: str, path: str) -> int | None:
+        if method == "POST" and path.startswith("/store") and not failed:
+            failed.append(path)
+            return 500
+        return None
+
+    proxy = proxies(oxigraph_server.url, once)
+    report = publish(built, endpoints(proxy.url), retry=FAST)
+    assert failed and report.retries == 1
+    assert store_dataset(oxigraph_server) == build_dataset(built)
+
+
+def test_a_store_that_keeps_failing_is_reported(
+    built: Path, oxigraph_server: OxigraphServer, proxies: Callable[..., Proxy]
+) -> None:
+    proxy = proxies(oxigraph_server.url, lambda m, p: 503 if p.startswith("/store") else None)
+    with pytest.raises(StoreError, match=r"HTTP 503 injected failure \(gave up after 3 attempts\)"):
+        publish(built, endpoints(proxy.url), retry=FAST)
+    assert store_dataset(oxigraph_server) == Dataset()  # nothing was swapped in
+
+
+@pytest.mark.parametrize("moment", ["upload", "swap"])
+def test_a_store_that_dies_mid_publish_keeps_the_previous_graph_whole(
+    built: Path,
+    smaller_build: Path,
+    oxigraph_server: OxigraphServer,
+    proxies: Callable[..., Proxy],
+    moment: str,
+) -> None:
+    plan = read_manifest(built).graphs[-1]
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    before = graph_lines(oxigraph_server, plan.iri)
+    staging = urllib.parse.quote(plan.iri + STAGING_SUFFIX, safe="")
+
+    def kill_at(method: str, path: str) -> str | None:
+        upload = method == "POST" and path.startswith("/store") and staging in path
+        swap = method == "POST" and path.startswith("/update") and bool(uploaded)  # the MOVE
+        if upload:
+            uploaded.append(path)
+        if (moment == "upload" and upload) or (moment == "swap" and swap):
+            oxigraph_server.kill()
+            return "drop"
+        return None
+
+    uploaded: list[str] = []
+    proxy = proxies(oxigraph_server.url, kill_at)
+    with pytest.raises(StoreError, match="gave up after 3 attempts"):
+        publish(smaller_build, endpoints(proxy.url), retry=FAST)
+    oxigraph_server.start()
+    assert graph_lines(oxigraph_server, plan.iri) == before  # the old graph, whole
+    assert len(before) == plan.triples
+    publish(smaller_build, endpoints(oxigraph_server.url), retry=FAST)  # and the next run cleans up
+    assert store_dataset(oxigraph_server) == build_dataset(smaller_build)
+
+
+def test_wrong_password_is_a_clear_error_without_the_password(
+    built: Path,
+    oxigraph_server: OxigraphServer,
+    proxies: Callable[..., Proxy],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import base64
+
+    secret = "s3cret-Pa55word"
+    wrong = "wr0ng-Pa55word"
+    token = base64.b64encode(f"kg:{secret}".encode()).decode()
+    proxy = proxies(oxigraph_server.url, auth=f"Basic {token}")
+    args = ["--endpoint", f"{proxy.url}/query", "--gsp", f"{proxy.url}/store", "--build-dir", str(built)]
+    monkeypatch.setenv("KG_ENDPOINT_USER", "kg")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", wrong)
+    result = CliRunner().invoke(publish_command, args)
+    assert result.exit_code == StoreError.exit_code
+    assert "authentication failed (HTTP 401)" in result.output
+    assert wrong not in result.output and secret not in result.output
+    assert len(proxy.seen) == 1  # refused at once, not retried
+
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", secret)
+    result = CliRunner().invoke(publish_command, args)
+    assert result.exit_code == 0, result.output
+    assert secret not in result.output
+    assert store_dataset(oxigraph_server) == build_dataset(built)
+
+
+def test_credentials_from_netrc(
+    built: Path,
+    oxigraph_server: OxigraphServer,
+    proxies: Callable[..., Proxy],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    import base64
+
+    proxy = proxies(oxigraph_server.url, auth="Basic " + base64.b64encode(b"ana:from-netrc").decode())
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login ana password from-netrc\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.delenv("KG_ENDPOINT_USER", raising=False)
+    monkeypatch.delenv("KG_ENDPOINT_PASSWORD", raising=False)
+    monkeypatch.setenv("NETRC", str(netrc))
+    publish(built, endpoints(proxy.url), retry=FAST)
+    assert store_dataset(oxigraph_server) == build_dataset(built)
+
+
+def test_a_count_that_differs_fails_loudly_and_leaves_the_graph(
+    built: Path, smaller_build: Path, oxigraph_server: OxigraphServer
+) -> None:
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    before = store_dataset(oxigraph_server)
+    manifest = json.loads((smaller_build / "manifest.json").read_text(encoding="utf-8"))
+    manifest["graphs"][-1]["triples"] += 7  # the build claims more than its file holds
+    (smaller_build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(StoreError, match=r"staging graph .* holds .* triples, the build has"):
+        publish(smaller_build, endpoints(oxigraph_server.url), retry=FAST)
+    assert store_dataset(oxigraph_server) == before
+    with pytest.raises(StoreError, match="after publishing, the store differs from the build: plan-"):
+        publish(smaller_build, endpoints(oxigraph_server.url, gsp=False), retry=FAST)
+
+
+def test_unreachable_store(built: Path) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreError, match=r"cannot connect: .*refused.*gave up after 3 attempts"):
+        publish(built, endpoints(f"http://127.0.0.1:{port}"), retry=FAST)
+
+
+def test_a_store_that_never_answers_times_out(built: Path) -> None:
+    with socket.socket() as s:  # accepts connections, never answers
+        s.bind(("127.0.0.1", 0))
+        s.listen(16)
+        port = s.getsockname()[1]
+        with pytest.raises(StoreError, match=r"no answer within 0.3 s \(gave up after 3 attempts\)"):
+            publish(built, endpoints(f"http://127.0.0.1:{port}"), timeout=0.3, retry=FAST)
+
+
+def test_credentials_in_the_url_are_refused(built: Path) -> None:
+    with pytest.raises(ConfigError, match="do not put credentials in the URL") as info:
+        publish(built, Endpoints.from_options("http://kg:secret@127.0.0.1:9/query"), retry=FAST)
+    assert "secret" not in str(info.value)
