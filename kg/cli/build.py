@@ -27,8 +27,27 @@ from kg.rdf.write import FORMATS
 @click.option("--encoding", help="Encoding of the source files (default: UTF-8, else detected).")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Validate with SHACL first.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: 1 for small editions, else one per core).",
+)
+@click.option(
+    "--max-notes",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Print at most this many warnings and notes (all are in review.md).",
+)
 def command(
-    settings: Settings, out_dir: Path | None, formats: str, encoding: str | None, validate: bool, quiet: bool
+    settings: Settings,
+    out_dir: Path | None,
+    formats: str,
+    encoding: str | None,
+    validate: bool,
+    quiet: bool,
+    jobs: int | None,
+    max_notes: int,
 ) -> None:
     """Build the knowledge graph of every edition under the data folder."""
     wanted = {f.strip() for f in formats.split(",") if f.strip()} | {"nt"}
@@ -37,10 +56,17 @@ def command(
         from kg.validate import build_validator
 
         validator = build_validator()
-    result = build(settings, out_dir=out_dir, formats=sorted(wanted), encoding=encoding, validator=validator)
-    for f in result.report:
-        if f.severity is Severity.ERROR or not quiet:
+    result = build(
+        settings, out_dir=out_dir, formats=sorted(wanted), encoding=encoding, validator=validator, jobs=jobs
+    )
+    notes = [f for f in result.report if f.severity is not Severity.ERROR]
+    for f in result.report.errors:
+        click.echo(str(f), err=True)
+    if not quiet:
+        for f in notes[:max_notes]:
             click.echo(str(f), err=True)
+        if len(notes) > max_notes:
+            click.echo(f"… and {len(notes) - max_notes} more warnings and notes (see review.md)", err=True)
     if not quiet or not result.written:
         click.echo(render_summary(result, validate))
     if not result.written:
