@@ -3,10 +3,11 @@
 Sorted N-Triples without a global sort: triples arrive in groups (one per
 measure); each group is split by subject namespace (``…/measure/``,
 ``…/kpi/`` …) into *blocks*, each block sorted on its own and spooled to its
-namespace's file with its first and last line. If the blocks, ordered by their
-first line, do not overlap, writing them in that order gives the sorted file —
-the common case, costing one small sort per block and memory for the index
-only. Overlapping blocks (possible only for IDs that are prefixes of one
+namespace's file. Blocks that arrive in order extend a *run*, indexed by its
+first and last subject. If the runs, ordered by their first subject, do not
+overlap, writing them in that order gives the sorted file — the common case
+(measures come in ID order), costing one small sort per block and memory for
+a handful of runs. Overlapping blocks (possible only for IDs that are prefixes of one
 another, like 06-22 and 06-220) fall back to sorting all lines in memory. The other formats are
 produced by streaming the sorted N-Triples back through pyoxigraph, so every
 format lists the same triples in the same order.
@@ -17,10 +18,10 @@ output folder only when complete.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +37,10 @@ FORMATS = ("nt", "ttl", "trig", "jsonld")
 class SortedBlock:
     """Sorted, de-duplicated N-Triples lines of one subject namespace, ready for a :class:`GraphSink`.
 
-    Made by :func:`sorted_block`, possibly in a worker process (it pickles small).
+    ``first`` and ``last`` are the subjects (``<iri> ``, with the space) of its
+    first and last lines: two blocks whose subjects don't interleave can't have
+    interleaving lines, since no subject is a prefix of another up to that
+    space. Made by :func:`sorted_block`, possibly in a worker process.
     """
 
     data: bytes
@@ -54,11 +58,17 @@ def _sorted(lines: list[bytes]) -> SortedBlock:
     if not lines:
         return SortedBlock(b"", b"", b"", 0)
     lines.sort()
-    return SortedBlock(b"\n".join(lines) + b"\n", lines[0], lines[-1], len(lines))
+    return SortedBlock(b"\n".join(lines) + b"\n", _subject(lines[0]), _subject(lines[-1]), len(lines))
+
+
+def _subject(line: bytes) -> bytes:
+    return line[: line.index(b" ") + 1]
 
 
 @dataclass
-class _Block:
+class _Run:
+    """Consecutive blocks of one spool that are already in order: one index entry for all of them."""
+
     first: bytes
     last: bytes
     lane: int
@@ -91,6 +101,7 @@ class _Lane:
     fh: IO[bytes]
     path: Path
     offset: int = 0
+    run: _Run | None = None
 
 
 @dataclass
@@ -102,7 +113,7 @@ class GraphSink:
     spool_dir: Path
     triples: int = 0
     _lanes: dict[bytes, _Lane] = field(default_factory=dict)
-    _blocks: list[_Block] = field(default_factory=list)
+    _runs: list[_Run] = field(default_factory=list)
 
     def add_block(self, triples: Sequence[Triple]) -> None:
         """Add triples that belong together (one reference table), in any subject namespaces."""
@@ -118,7 +129,13 @@ class GraphSink:
             return
         lane = self._lane(key)
         lane.fh.write(block.data)
-        self._blocks.append(_Block(block.first, block.last, id(lane), lane.offset, len(block.data)))
+        run = lane.run
+        if run is not None and run.last < block.first:
+            run.last = block.last  # still in order: extend the run (the common case)
+            run.length += len(block.data)
+        else:
+            lane.run = _Run(block.first, block.last, id(lane), lane.offset, len(block.data))
+            self._runs.append(lane.run)
         lane.offset += len(block.data)
         self.triples += block.count
 
@@ -130,30 +147,75 @@ class GraphSink:
         return lane
 
     def finish(self, target: Path) -> int:
-        """Write the sorted N-Triples to ``target``; return the number of triples."""
+        """Write the sorted N-Triples to ``target``; return the number of triples.
+
+        Runs whose subject ranges don't overlap are copied as they are; runs
+        that overlap (line numbers as text: ``row/99`` > ``row/100``) are
+        merged line by line, reading each run in chunks.
+        """
         lanes = {id(lane): lane for lane in self._lanes.values()}
         for lane in lanes.values():
             lane.fh.close()
-        blocks = sorted(self._blocks, key=lambda b: b.first)
-        disjoint = all(a.last < b.first for a, b in pairwise(blocks))
         readers = {key: lane.path.open("rb") for key, lane in lanes.items()}
         try:
-            with target.open("wb") as dst:
-                if disjoint:
-                    for b in blocks:
-                        src = readers[b.lane]
-                        src.seek(b.offset)
-                        dst.write(src.read(b.length))
-                else:
-                    lines = sorted({line for r in readers.values() for line in r.read().splitlines()})
-                    self.triples = len(lines)
-                    dst.write(b"\n".join(lines) + b"\n" if lines else b"")
+            with target.open("wb", buffering=1 << 20) as dst:
+                for cluster in _clusters(self._runs):
+                    if len(cluster) == 1:
+                        run = cluster[0]
+                        src = readers[run.lane]
+                        src.seek(run.offset)
+                        _copy(src, dst, run.length)
+                        continue
+                    previous = None
+                    for line in heapq.merge(*(_run_lines(lanes[r.lane].path, r) for r in cluster)):
+                        if line == previous:
+                            self.triples -= 1  # the same triple in two blocks
+                        else:
+                            dst.write(line)
+                            previous = line
         finally:
             for r in readers.values():
                 r.close()
             for lane in lanes.values():
                 lane.path.unlink(missing_ok=True)
         return self.triples
+
+
+def _clusters(runs: list[_Run]) -> list[list[_Run]]:
+    """Runs ordered by first subject, grouped where their subject ranges overlap."""
+    clusters: list[list[_Run]] = []
+    last = b""
+    for run in sorted(runs, key=lambda r: r.first):
+        if clusters and run.first <= last:
+            clusters[-1].append(run)
+            last = max(last, run.last)
+        else:
+            clusters.append([run])
+            last = run.last
+    return clusters
+
+
+def _copy(src: IO[bytes], dst: IO[bytes], length: int) -> None:
+    while length > 0:
+        chunk = src.read(min(length, 1 << 20))
+        if not chunk:
+            raise OSError("spool file ended early")
+        dst.write(chunk)
+        length -= len(chunk)
+
+
+def _run_lines(path: Path, run: _Run) -> Iterator[bytes]:
+    """The lines (with their ends) of one run, read in chunks."""
+    with path.open("rb") as src:
+        src.seek(run.offset)
+        left, rest = run.length, b""
+        while left > 0:
+            chunk = src.read(min(left, 1 << 20))
+            left -= len(chunk)
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                yield line + b"\n"
 
 
 @dataclass(frozen=True)
