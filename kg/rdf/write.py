@@ -31,6 +31,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 from kg.rdf.terms import PREFIXES
 
 FORMATS = ("nt", "ttl", "trig", "jsonld")
+_MAX_MERGE = 32  # runs merged from disk at once (each holds a file open)
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,14 @@ class GraphSink:
                         src.seek(run.offset)
                         _copy(src, dst, run.length)
                         continue
+                    if len(cluster) <= _MAX_MERGE:
+                        merged: Iterable[bytes] = heapq.merge(
+                            *(_run_lines(lanes[r.lane].path, r) for r in cluster)
+                        )
+                    else:  # measures far out of ID order: sort this stretch in memory
+                        merged = sorted(line for r in cluster for line in _run_lines(lanes[r.lane].path, r))
                     previous = None
-                    for line in heapq.merge(*(_run_lines(lanes[r.lane].path, r) for r in cluster)):
+                    for line in merged:
                         if line == previous:
                             self.triples -= 1  # the same triple in two blocks
                         else:
