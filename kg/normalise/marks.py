@@ -26,7 +26,6 @@ published with their confidence and alternatives and listed for review.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from kg.findings import Finding, finding
@@ -72,15 +71,14 @@ def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) ->
         if not text:
             continue
         strength = MARK_TEXTS.get(text)
-        position = row.position(index + 1, measure_id)
         if strength is None:
-            findings.append(finding("unexpected-mark-cell", position, raw=cells[index], value=text))
+            where = row.position(index + 1, measure_id)
+            findings.append(finding("unexpected-mark-cell", where, raw=cells[index], value=text))
             continue
         left = _at(labels, index - first)
         right = _at(labels, len(labels) - (end - index))
         header = header_at.get(index)
         label, confidence, alternatives = _decide(left, right, header, exact=exact, complete=complete)
-        readings = f"left={left or '-'}, right={right or '-'}, header={header or '-'}"
         mark = Mark(
             order=len(marks) + 1,
             strength=strength,
@@ -92,6 +90,10 @@ def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) ->
             alternatives=alternatives,
         )
         marks.append(mark)
+        if confidence is Confidence.HIGH:
+            continue
+        position = row.position(index + 1, measure_id)
+        readings = f"left={left or '-'}, right={right or '-'}, header={header or '-'}"
         if label is None:
             findings.append(
                 finding(
@@ -104,7 +106,7 @@ def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) ->
                     readings=readings,
                 )
             )
-        elif confidence is not Confidence.HIGH:
+        else:
             findings.append(
                 finding(
                     "uncertain-mark-column",
@@ -141,10 +143,11 @@ def _decide(
     others = tuple(dict.fromkeys(r for r in readings))
     if exact and left is not None and (complete or header == left):
         return left, Confidence.HIGH, tuple(r for r in others if r != left)
-    if readings:
-        label, votes = Counter(readings).most_common(1)[0]
-        if votes >= 2:
-            return label, Confidence.MEDIUM, tuple(r for r in others if r != label)
-        chosen = readings[0]  # left, else right, else header: the order of `readings`
-        return chosen, Confidence.LOW, tuple(r for r in others if r != chosen)
-    return None, Confidence.LOW, ()
+    if not readings:
+        return None, Confidence.LOW, ()
+    # Of three readings, at most one label can have two votes.
+    agreed = next((r for r in readings if readings.count(r) >= 2), None)
+    if agreed is not None:
+        return agreed, Confidence.MEDIUM, tuple(r for r in others if r != agreed)
+    chosen = readings[0]  # left, else right, else header: the order of `readings`
+    return chosen, Confidence.LOW, tuple(r for r in others if r != chosen)
