@@ -11,7 +11,9 @@ the tests that need it are skipped with a clear reason.
 
 from __future__ import annotations
 
+import hashlib
 import http.client
+import secrets
 import shutil
 import socket
 import subprocess
@@ -157,10 +159,31 @@ def fixture_oxigraph_with_build(
 Rule = Callable[[str, str], int | str | None]
 
 
-class Proxy:
-    """Forwards to ``upstream`` unless ``rule`` says otherwise; optionally demands Basic auth."""
+def digest_ok(header: str, method: str, user: str, password: str, realm: str = "kg") -> bool:
+    """Whether an ``Authorization: Digest …`` header proves ``password`` (RFC 7616, MD5, qop=auth)."""
+    if not header.startswith("Digest "):
+        return False
+    f = urllib.request.parse_keqv_list(urllib.request.parse_http_list(header[len("Digest "):]))
 
-    def __init__(self, upstream: str, rule: Rule | None = None, auth: str | None = None) -> None:
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    ha1 = md5(f"{user}:{realm}:{password}")
+    ha2 = md5(f"{method}:{f.get('uri', '')}")
+    expected = md5(f"{ha1}:{f.get('nonce')}:{f.get('nc')}:{f.get('cnonce')}:{f.get('qop')}:{ha2}")
+    return f.get("username") == user and f.get("response") == expected
+
+
+class Proxy:
+    """Forwards to ``upstream`` unless ``rule`` says otherwise; optionally demands authentication.
+
+    ``auth`` is the exact ``Authorization`` header to demand (Basic), or a
+    ``(user, password)`` pair to demand by HTTP Digest, as Virtuoso does.
+    """
+
+    def __init__(
+        self, upstream: str, rule: Rule | None = None, auth: str | tuple[str, str] | None = None
+    ) -> None:
         self.upstream = upstream.removeprefix("http://")
         self.rule = rule
         self.auth = auth
@@ -174,8 +197,8 @@ class Proxy:
             def _handle(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 proxy.seen.append((self.command, self.path))
-                if proxy.auth is not None and self.headers.get("Authorization") != proxy.auth:
-                    self._answer(401, b"Unauthorized", {"WWW-Authenticate": 'Basic realm="kg"'})
+                if not proxy.authorised(self.command, self.headers.get("Authorization") or ""):
+                    self._answer(401, b"Unauthorized", {"WWW-Authenticate": proxy.challenge()})
                     return
                 verdict = proxy.rule(self.command, self.path) if proxy.rule else None
                 if verdict == "drop":
@@ -214,6 +237,18 @@ class Proxy:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def authorised(self, method: str, header: str) -> bool:
+        if self.auth is None:
+            return True
+        if isinstance(self.auth, str):
+            return header == self.auth
+        return digest_ok(header, method, *self.auth)
+
+    def challenge(self) -> str:
+        if isinstance(self.auth, tuple):
+            return f'Digest realm="kg", nonce="{secrets.token_hex(8)}", qop="auth", algorithm="MD5"'
+        return 'Basic realm="kg"'
+
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
@@ -223,7 +258,7 @@ class Proxy:
 def fixture_proxies() -> Iterator[Callable[..., Proxy]]:
     made: list[Proxy] = []
 
-    def make(upstream: str, rule: Rule | None = None, auth: str | None = None) -> Proxy:
+    def make(upstream: str, rule: Rule | None = None, auth: str | tuple[str, str] | None = None) -> Proxy:
         made.append(Proxy(upstream, rule, auth))
         return made[-1]
 

@@ -194,6 +194,24 @@ def test_wrong_password_is_a_clear_error_without_the_password(
     assert store_dataset(oxigraph_server) == build_dataset(built)
 
 
+def test_digest_authentication(
+    built: Path,
+    oxigraph_server: OxigraphServer,
+    proxies: Callable[..., Proxy],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Virtuoso's /sparql-auth and /sparql-graph-crud-auth challenge for Digest, refusing Basic.
+    proxy = proxies(oxigraph_server.url, auth=("dba", "digest-Secret"))
+    monkeypatch.setenv("KG_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "not-the-Secret")
+    with pytest.raises(StoreError, match=r"authentication failed \(HTTP 401\)") as info:
+        publish(built, endpoints(proxy.url), retry=FAST)
+    assert "Secret" not in str(info.value)
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "digest-Secret")
+    publish(built, endpoints(proxy.url), retry=FAST)
+    assert store_dataset(oxigraph_server) == build_dataset(built)
+
+
 def test_credentials_from_netrc(
     built: Path,
     oxigraph_server: OxigraphServer,

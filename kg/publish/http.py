@@ -1,11 +1,13 @@
-"""HTTP for publishing: Basic auth, a timeout, and retries with backoff on 5xx and timeouts.
+"""HTTP for publishing: authentication, a timeout, and retries with backoff on 5xx and timeouts.
 
 Plain ``urllib`` rather than SPARQLWrapper, because publishing streams files
 to the Graph Store Protocol, which SPARQLWrapper does not speak, and because
 every request must share one retry policy. Bodies are re-created for every
-attempt (a file is re-opened), so a retried upload sends the whole file
-again. Credentials travel only in the ``Authorization`` header: no message,
-exception or log line built here contains them.
+sending (a file is re-opened), so a retried upload sends the whole file
+again. Authentication is HTTP Basic, sent with the first request; a store
+that answers with a Digest challenge instead (Virtuoso's ``-auth``
+endpoints) gets Digest. Credentials travel only in the ``Authorization``
+header: no message, exception or log line built here contains them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ class Payload:
 
     def length(self) -> int:
         return len(self.prefix) + (self.path.stat().st_size if self.path else 0) + len(self.suffix)
+
+    def __iter__(self) -> Iterator[bytes]:
+        """A fresh pass over the body, so that an authentication round trip can send it again."""
+        return self.chunks()
 
     def chunks(self) -> Iterator[bytes]:
         if self.prefix:
@@ -113,12 +119,13 @@ class HttpClient:
     def _once(self, method: str, url: str, payload: Payload | None, headers: dict[str, str]) -> Response:
         request = urllib.request.Request(url, method=method, headers=dict(headers))
         if payload is not None:
-            request.data = payload.chunks()
+            request.data = payload  # an iterable body, iterated afresh for each sending
             request.add_header("Content-Length", str(payload.length()))
         if self.credentials is not None:
-            request.add_header("Authorization", self.credentials.basic_header())
+            # Unredirected, so that a Digest answer to a challenge replaces it.
+            request.add_unredirected_header("Authorization", self.credentials.basic_header())
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+            with self._opener(url).open(request, timeout=self.timeout) as answer:
                 return Response(answer.status, answer.read())
         except urllib.error.HTTPError as exc:
             detail = _detail(exc)
@@ -135,6 +142,13 @@ class HttpClient:
             raise _Retryable(f"no answer within {self.timeout:g} s") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise _Retryable(f"connection failed: {exc.__class__.__name__}") from None
+
+    def _opener(self, url: str) -> urllib.request.OpenerDirector:
+        if self.credentials is None:
+            return urllib.request.build_opener()
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, self.credentials.user, self.credentials.password)
+        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
 
     def _auth_message(self, method: str, url: str, code: int) -> str:
         if self.credentials is None:

@@ -96,7 +96,7 @@ class RemoteEndpoint:
         except (ConnectionError, http.client.HTTPException) as exc:
             raise StoreError(f"{where}: connection failed: {exc.__class__.__name__}: {exc}") from None
         except ValueError as exc:
-            raise StoreError(f"{where}: the answer is not SPARQL results JSON: {exc}") from None
+            raise StoreError(f"{where}: the answer broke off or is not SPARQL results JSON ({exc})") from None
         if not isinstance(answer, dict) or "head" not in answer:
             raise StoreError(f"{where}: the answer is not SPARQL results JSON")
         return answer
