@@ -58,10 +58,15 @@ def _text_line(r: ShapeResult, lang: str) -> str:
     what = r.path or ""
     if r.value is not None:
         what += f" = {_quoted(r.value)}" if what else _quoted(r.value)
-    subject = "" if r.measure_id else f" <{r.focus_node}>"
+    subject = f" ({_tail(r.focus_node)})" if not r.focus_node.endswith(f"/measure/{r.measure_id}") else ""
     shape = r.shape.rsplit("#", 1)[-1] if r.shape else ""
     parts = [f"{r.severity}:", f"{where}:" if where else "", f"{what}:" if what else "", r.message(lang)]
     return " ".join(p for p in parts if p) + subject + (f" [{shape}]" if shape else "")
+
+
+def _tail(iri: str) -> str:
+    """The last two segments of an IRI (``kpi/06-22-1``, ``org/mic``): enough to tell records apart."""
+    return "/".join(iri.rstrip("/").split("/")[-2:])
 
 
 def _quoted(value: str) -> str:
