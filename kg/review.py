@@ -11,7 +11,6 @@ spreadsheets) and ``review.md`` (for reading). Rows of a curated table marked
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -70,53 +69,39 @@ def _record(f: Finding) -> dict[str, str]:
     }
 
 
-def render_csv(rows: list[Finding]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for f in rows:
-        writer.writerow(_record(f))
-    return buf.getvalue()
-
-
 def _md_cell(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(rows: list[Finding]) -> str:
-    lines = [
-        "# Review report / 要確認一覧",
-        "",
-        f"{len(rows)} inferences to check. Fix them in the curated table (`kg export`),"
-        " then mark the row reviewed (確認済).",
-        "",
-        "| measure | line:cell | column | what | raw | inferred | confidence |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for f in rows:
-        r = _record(f)
-        lines.append(
-            "| "
-            + " | ".join(
-                _md_cell(x)
-                for x in (
-                    r["measure_id"],
-                    f"{r['line']}:{r['column']}",
-                    r["column_name"],
-                    f"{f.message} [{f.code}]",
-                    r["raw"][:120],
-                    r["inferred"],
-                    r["confidence"],
-                )
-            )
-            + " |"
-        )
-    return "\n".join(lines) + "\n"
+def _md_row(f: Finding) -> str:
+    r = _record(f)
+    cells = (
+        r["measure_id"],
+        f"{r['line']}:{r['column']}",
+        r["column_name"],
+        f"{f.message} [{f.code}]",
+        r["raw"][:120],
+        r["inferred"],
+        r["confidence"],
+    )
+    return "| " + " | ".join(_md_cell(x) for x in cells) + " |\n"
 
 
 def write_review(directory: Path, findings: Iterable[Finding]) -> int:
-    """Write ``review.csv`` and ``review.md`` into ``directory``; return the number of rows."""
+    """Write ``review.csv`` and ``review.md`` into ``directory``, row by row; return the number of rows."""
     rows = review_rows(findings)
-    (directory / "review.csv").write_text(render_csv(rows), encoding="utf-8")
-    (directory / "review.md").write_text(render_markdown(rows), encoding="utf-8")
+    with (directory / "review.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for f in rows:
+            writer.writerow(_record(f))
+    with (directory / "review.md").open("w", encoding="utf-8") as fh:
+        fh.write(
+            "# Review report / 要確認一覧\n\n"
+            f"{len(rows)} inferences to check. Fix them in the curated table (`kg export`),"
+            " then mark the row reviewed (確認済).\n\n"
+            "| measure | line:cell | column | what | raw | inferred | confidence |\n"
+            "|---|---|---|---|---|---|---|\n"
+        )
+        fh.writelines(_md_row(f) for f in rows)
     return len(rows)
