@@ -38,7 +38,7 @@ from kg.read.table import RawRow
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
 from kg.review import write_review
-from kg.work import Context, Mapped, default_jobs, map_item, map_rows
+from kg.work import Context, Mapped, default_jobs, map_items, map_rows
 
 ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kg.ttl"
 
@@ -106,6 +106,7 @@ def build(
                 _build_edition(meta, settings.data_dir, sink, minter, gazetteer, laws, report, encoding, jobs)
             )
             graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.year)))
+            shutil.rmtree(stage / ".chunks", ignore_errors=True)
         ref = GraphSink("reference", minter.graph("reference"), stage)
         ref.add_block(organization_triples(minter, gazetteer))
         ref.add_block(law_triples(minter, laws, (m.decided for m in metas)))
@@ -162,23 +163,21 @@ def _build_edition(
     reading = read_edition(meta, data_dir, gazetteer, laws, report, encoding=encoding)
     mapper = PlanMapper(minter, reading.edition, laws)
     sink.add_block(mapper.edition_triples())
-    ctx = Context(mapper, reading.table.labels, reading.edition.sha256, gazetteer)
+    chunks = sink.spool_dir / ".chunks"
+    ctx = Context(mapper, reading.table.labels, reading.edition.sha256, gazetteer, chunks)
     results: Iterable[Mapped]
     if reading.overlay is None:
         # The streaming path: rows go straight to (possibly parallel) normalising and mapping.
-        results = map_rows(
-            ctx, _rows_only(reading.rows(), report), jobs or default_jobs(reading.table.row_count)
-        )
+        workers = jobs or default_jobs(reading.table.row_count)
+        results = map_rows(ctx, _rows_only(reading.rows(), report), workers, sink)
     else:
         # A curated table needs the whole extract to overlay: editions that have one are small.
-        results = (map_item(ctx, item) for item in reading.items())
+        results = map_items(ctx, reading.items(), sink)
     summary = EditionSummary(meta.year, reading.edition.source_file)
     for r in results:
         report.extend(r.findings)
         if not r.mapped:
             continue
-        for key, block in r.blocks:
-            sink.add_sorted(key, block)
         summary.measures += 1
         summary.kpis += r.kpis
         summary.participations += r.participations

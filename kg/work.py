@@ -2,30 +2,37 @@
 
 Normalising and mapping one measure depends on no other measure, so a large
 edition is cut into chunks of rows that worker processes normalise, map and
-serialise; the results come back in source order, so the output is the same
-bytes whatever the number of workers. Small editions (the bundled one) run in
-this process: starting workers would cost more than it saves.
+serialise. Each worker writes a chunk's sorted lines to a spool file and sends
+back only findings, counts and :class:`~kg.rdf.write.Segment` records, so the
+triples never travel between processes. Chunks are taken back in source
+order, so the output is the same bytes whatever the number of workers. Small
+editions (the bundled one) run in this process: starting workers would cost
+more than it saves.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 from kg.findings import Finding
 from kg.model.assemble import Assembled, assemble_row
 from kg.rdf.plan import PlanMapper
-from kg.rdf.write import SortedBlock, sorted_block
+from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
 from kg.read.table import RawRow
 from kg.reference.organizations import Gazetteer
 
 #: Below this many rows an edition is mapped in-process.
 PARALLEL_THRESHOLD = 2000
-_CHUNK = 200
+_CHUNK = 250
+
+Blocks = list[tuple[bytes, SortedBlock]]
 
 
 @dataclass(frozen=True)
@@ -36,42 +43,49 @@ class Context:
     labels: tuple[str, ...]
     sha256: str
     gazetteer: Gazetteer
+    spool_dir: Path  # where workers write their chunks
 
 
 @dataclass(frozen=True)
 class Mapped:
-    """One row's outcome: findings, its triples as sorted blocks per namespace, and counts."""
+    """One row's outcome: its findings, and counts for the summary when it became a measure."""
 
     findings: tuple[Finding, ...]
-    blocks: tuple[tuple[bytes, SortedBlock], ...] = ()
+    mapped: bool = False
     kpis: int = 0
     participations: int = 0
     marks: tuple[str, ...] = ()  # confidence of each mark
     organizations: tuple[str, ...] = ()
 
-    @property
-    def mapped(self) -> bool:
-        return bool(self.blocks)
 
-
-def map_item(ctx: Context, item: Assembled) -> Mapped:
+def map_item(ctx: Context, item: Assembled) -> tuple[Mapped, Blocks]:
     """Map an assembled measure (or pass on the findings of a row that could not be read)."""
     m = item.measure
     if m is None:
-        return Mapped(item.findings)
+        return Mapped(item.findings), []
     lanes = ctx.mapper.measure_lanes(m)
-    return Mapped(
+    blocks = [(kind.encode(), sorted_block(triples)) for kind, triples in lanes.items() if triples]
+    counts = Mapped(
         item.findings,
-        tuple((kind.encode(), sorted_block(triples)) for kind, triples in lanes.items() if triples),
+        True,
         len(m.kpis),
         len(m.participations),
         tuple(str(mark.confidence) for mark in m.marks),
         tuple(p.org_id for p in m.participations),
     )
+    return counts, blocks
 
 
-def map_row(ctx: Context, row: RawRow) -> Mapped:
+def map_row(ctx: Context, row: RawRow) -> tuple[Mapped, Blocks]:
     return map_item(ctx, assemble_row(row, ctx.labels, ctx.sha256, ctx.gazetteer))
+
+
+def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Iterator[Mapped]:
+    """Map assembled measures in this process, adding their triples to ``sink``."""
+    for item in items:
+        mapped, blocks = map_item(ctx, item)
+        _emit(sink, blocks)
+        yield mapped
 
 
 def default_jobs(rows: int) -> int:
@@ -79,13 +93,16 @@ def default_jobs(rows: int) -> int:
     return 1 if rows < PARALLEL_THRESHOLD else max(1, min(os.cpu_count() or 1, 8))
 
 
-def map_rows(ctx: Context, rows: Iterable[RawRow], jobs: int) -> Iterator[Mapped]:
-    """Map ``rows`` in order, with ``jobs`` worker processes (1: in this process)."""
+def map_rows(ctx: Context, rows: Iterable[RawRow], jobs: int, sink: GraphSink) -> Iterator[Mapped]:
+    """Map ``rows`` in order with ``jobs`` worker processes (1: here), adding their triples to ``sink``."""
     if jobs <= 1:
         for row in rows:
-            yield map_row(ctx, row)
+            mapped, blocks = map_row(ctx, row)
+            _emit(sink, blocks)
+            yield mapped
         return
-    window: deque[Future[list[Mapped]]] = deque()
+    ctx.spool_dir.mkdir(parents=True, exist_ok=True)
+    window: deque[Future[tuple[list[Mapped], list[tuple[bytes, Segment]]]]] = deque()
     it = iter(rows)
     with ProcessPoolExecutor(jobs, initializer=_init, initargs=(ctx,)) as pool:
         # A bounded window of chunks in flight keeps memory flat: the reader runs
@@ -98,10 +115,19 @@ def map_rows(ctx: Context, rows: Iterable[RawRow], jobs: int) -> Iterator[Mapped
                 window.append(pool.submit(_map_chunk, chunk))
             if not window:
                 return
-            yield from window.popleft().result()
+            results, segments = window.popleft().result()
+            yield from results
+            for key, seg in segments:
+                sink.add_segment(key, seg)
+
+
+def _emit(sink: GraphSink, blocks: Blocks) -> None:
+    for key, block in blocks:
+        sink.add_sorted(key, block)
 
 
 _WORKER: Context | None = None
+_CHUNKS = itertools.count()
 
 
 def _init(ctx: Context) -> None:
@@ -109,6 +135,33 @@ def _init(ctx: Context) -> None:
     _WORKER = ctx
 
 
-def _map_chunk(rows: list[RawRow]) -> list[Mapped]:
-    assert _WORKER is not None, "worker not initialised"
-    return [map_row(_WORKER, row) for row in rows]
+def _map_chunk(rows: list[RawRow]) -> tuple[list[Mapped], list[tuple[bytes, Segment]]]:
+    """Map a chunk in a worker; write its lines to one spool file, namespace by namespace."""
+    ctx = _WORKER
+    assert ctx is not None, "worker not initialised"
+    results: list[Mapped] = []
+    lanes: dict[bytes, list[SortedBlock]] = {}
+    for row in rows:
+        mapped, row_blocks = map_row(ctx, row)
+        results.append(mapped)
+        for key, block in row_blocks:
+            lanes.setdefault(key, []).append(block)
+    path = ctx.spool_dir / f"chunk-{os.getpid()}-{next(_CHUNKS)}.nt"
+    segments: list[tuple[bytes, Segment]] = []
+    offset = 0
+    with path.open("wb") as fh:
+        for key, lane in lanes.items():
+            start, first, last, count = offset, b"", b"", 0
+            for block in lane:
+                if count and not last < block.first:  # out of order: close the segment here
+                    segments.append((key, Segment(path, start, offset - start, first, last, count)))
+                    start, count = offset, 0
+                if not count:
+                    first = block.first
+                fh.write(block.data)
+                offset += len(block.data)
+                last = block.last
+                count += block.count
+            if count:
+                segments.append((key, Segment(path, start, offset - start, first, last, count)))
+    return results, segments

@@ -66,15 +66,39 @@ def _subject(line: bytes) -> bytes:
     return line[: line.index(b" ") + 1]
 
 
+@dataclass(frozen=True)
+class Segment:
+    """Sorted N-Triples lines stored at ``path`` (``offset``, ``length``), with their first and last subject.
+
+    Worker processes write their chunks to files and hand back only segments,
+    so the triples themselves never travel between processes.
+    """
+
+    path: Path
+    offset: int
+    length: int
+    first: bytes
+    last: bytes
+    count: int
+
+
 @dataclass
 class _Run:
-    """Consecutive blocks of one spool that are already in order: one index entry for all of them."""
+    """Segments of one namespace whose subjects come in order: one index entry for all of them."""
 
     first: bytes
     last: bytes
-    lane: int
-    offset: int
-    length: int
+    segments: list[Segment]
+
+    def extend(self, seg: Segment) -> None:
+        prev = self.segments[-1]
+        self.last = seg.last
+        if prev.path == seg.path and prev.offset + prev.length == seg.offset:
+            self.segments[-1] = Segment(
+                prev.path, prev.offset, prev.length + seg.length, prev.first, seg.last, 0
+            )
+        else:
+            self.segments.append(seg)
 
 
 def _bytes(data: bytes | None) -> bytes:
@@ -97,17 +121,17 @@ def _namespace(line: bytes) -> bytes:
 
 @dataclass
 class _Lane:
-    """The spool of one subject namespace (``…/kpi/``, ``…/measure/`` …)."""
+    """One subject namespace (``…/kpi/``, ``…/measure/`` …): its spool file (if written here) and open run."""
 
-    fh: IO[bytes]
     path: Path
+    fh: IO[bytes] | None = None
     offset: int = 0
     run: _Run | None = None
 
 
 @dataclass
 class GraphSink:
-    """Accumulates one named graph as sorted blocks, one spool file per subject namespace."""
+    """Accumulates one named graph as sorted segments, indexed by runs per subject namespace."""
 
     name: str
     iri: NamedNode
@@ -125,26 +149,32 @@ class GraphSink:
             self.add_sorted(key, _sorted(lines))
 
     def add_sorted(self, key: bytes, block: SortedBlock) -> None:
-        """Add one block already sorted (see :func:`sorted_block`) to the spool of namespace ``key``."""
+        """Add one block already sorted (see :func:`sorted_block`), spooled to ``key``'s file."""
         if not block.count:
             return
         lane = self._lane(key)
+        if lane.fh is None:
+            lane.fh = lane.path.open("wb", buffering=1 << 20)
         lane.fh.write(block.data)
-        run = lane.run
-        if run is not None and run.last < block.first:
-            run.last = block.last  # still in order: extend the run (the common case)
-            run.length += len(block.data)
-        else:
-            lane.run = _Run(block.first, block.last, id(lane), lane.offset, len(block.data))
-            self._runs.append(lane.run)
+        self.add_segment(
+            key, Segment(lane.path, lane.offset, len(block.data), block.first, block.last, block.count)
+        )
         lane.offset += len(block.data)
-        self.triples += block.count
+
+    def add_segment(self, key: bytes, seg: Segment) -> None:
+        """Add sorted lines already stored in a file (by a worker process) to namespace ``key``."""
+        lane = self._lane(key)
+        self.triples += seg.count
+        if lane.run is not None and lane.run.last < seg.first:
+            lane.run.extend(seg)  # still in order (the common case)
+        else:
+            lane.run = _Run(seg.first, seg.last, [seg])
+            self._runs.append(lane.run)
 
     def _lane(self, key: bytes) -> _Lane:
         lane = self._lanes.get(key)
         if lane is None:
-            path = self.spool_dir / f".{self.name}.{len(self._lanes)}.spool"
-            lane = self._lanes[key] = _Lane(path.open("wb", buffering=1 << 20), path)
+            lane = self._lanes[key] = _Lane(self.spool_dir / f".{self.name}.{len(self._lanes)}.spool")
         return lane
 
     def finish(self, target: Path) -> int:
@@ -154,25 +184,20 @@ class GraphSink:
         that overlap (line numbers as text: ``row/99`` > ``row/100``) are
         merged line by line, reading each run in chunks.
         """
-        lanes = {id(lane): lane for lane in self._lanes.values()}
-        for lane in lanes.values():
-            lane.fh.close()
-        readers = {key: lane.path.open("rb") for key, lane in lanes.items()}
+        for lane in self._lanes.values():
+            if lane.fh is not None:
+                lane.fh.close()
         try:
             with target.open("wb", buffering=1 << 20) as dst:
                 for cluster in _clusters(self._runs):
                     if len(cluster) == 1:
-                        run = cluster[0]
-                        src = readers[run.lane]
-                        src.seek(run.offset)
-                        _copy(src, dst, run.length)
+                        for seg in cluster[0].segments:
+                            _copy(seg, dst)
                         continue
                     if len(cluster) <= _MAX_MERGE:
-                        merged: Iterable[bytes] = heapq.merge(
-                            *(_run_lines(lanes[r.lane].path, r) for r in cluster)
-                        )
+                        merged: Iterable[bytes] = heapq.merge(*(_run_lines(r) for r in cluster))
                     else:  # measures far out of ID order: sort this stretch in memory
-                        merged = sorted(line for r in cluster for line in _run_lines(lanes[r.lane].path, r))
+                        merged = sorted(line for r in cluster for line in _run_lines(r))
                     previous = None
                     for line in merged:
                         if line == previous:
@@ -181,9 +206,7 @@ class GraphSink:
                             dst.write(line)
                             previous = line
         finally:
-            for r in readers.values():
-                r.close()
-            for lane in lanes.values():
+            for lane in self._lanes.values():
                 lane.path.unlink(missing_ok=True)
         return self.triples
 
@@ -202,27 +225,31 @@ def _clusters(runs: list[_Run]) -> list[list[_Run]]:
     return clusters
 
 
-def _copy(src: IO[bytes], dst: IO[bytes], length: int) -> None:
-    while length > 0:
-        chunk = src.read(min(length, 1 << 20))
-        if not chunk:
-            raise OSError("spool file ended early")
-        dst.write(chunk)
-        length -= len(chunk)
-
-
-def _run_lines(path: Path, run: _Run) -> Iterator[bytes]:
-    """The lines (with their ends) of one run, read in chunks."""
-    with path.open("rb") as src:
-        src.seek(run.offset)
-        left, rest = run.length, b""
+def _copy(seg: Segment, dst: IO[bytes]) -> None:
+    with seg.path.open("rb") as src:
+        src.seek(seg.offset)
+        left = seg.length
         while left > 0:
             chunk = src.read(min(left, 1 << 20))
+            if not chunk:
+                raise OSError(f"spool file {seg.path} ended early")
+            dst.write(chunk)
             left -= len(chunk)
-            lines = (rest + chunk).split(b"\n")
-            rest = lines.pop()
-            for line in lines:
-                yield line + b"\n"
+
+
+def _run_lines(run: _Run) -> Iterator[bytes]:
+    """The lines (with their ends) of one run, read segment by segment in chunks."""
+    for seg in run.segments:
+        with seg.path.open("rb") as src:
+            src.seek(seg.offset)
+            left, rest = seg.length, b""
+            while left > 0:
+                chunk = src.read(min(left, 1 << 20))
+                left -= len(chunk)
+                lines = (rest + chunk).split(b"\n")
+                rest = lines.pop()
+                for line in lines:
+                    yield line + b"\n"
 
 
 @dataclass(frozen=True)
