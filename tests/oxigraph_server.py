@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,14 +180,21 @@ class Proxy:
 
     ``auth`` is the exact ``Authorization`` header to demand (Basic), or a
     ``(user, password)`` pair to demand by HTTP Digest, as Virtuoso does.
+    ``disguise`` hides the upstream's ``Server`` header: the client then cannot
+    tell it is talking to Oxigraph.
     """
 
     def __init__(
-        self, upstream: str, rule: Rule | None = None, auth: str | tuple[str, str] | None = None
+        self,
+        upstream: str,
+        rule: Rule | None = None,
+        auth: str | tuple[str, str] | None = None,
+        disguise: bool = False,
     ) -> None:
         self.upstream = upstream.removeprefix("http://")
         self.rule = rule
         self.auth = auth
+        self.disguise = disguise
         self.seen: list[tuple[str, str]] = []
         proxy = self
 
@@ -219,11 +227,15 @@ class Proxy:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                keep = {k: v for k, v in answer.getheaders() if k.lower() in ("content-type",)}
+                passed = ("content-type",) if proxy.disguise else ("content-type", "server")
+                keep = {k: v for k, v in answer.getheaders() if k.lower() in passed}
                 self._answer(answer.status, data, keep)
 
             def _answer(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
-                self.send_response(status)
+                self.send_response_only(status)
+                if "server" not in {k.lower() for k in headers or {}}:
+                    self.send_header("Server", self.version_string())
+                self.send_header("Date", self.date_time_string())
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(data)))
@@ -258,8 +270,8 @@ class Proxy:
 def fixture_proxies() -> Iterator[Callable[..., Proxy]]:
     made: list[Proxy] = []
 
-    def make(upstream: str, rule: Rule | None = None, auth: str | tuple[str, str] | None = None) -> Proxy:
-        made.append(Proxy(upstream, rule, auth))
+    def make(upstream: str, rule: Rule | None = None, **options: Any) -> Proxy:
+        made.append(Proxy(upstream, rule, **options))
         return made[-1]
 
     yield make

@@ -82,11 +82,21 @@ def smaller_build(built: Path, tmp_path: Path) -> Path:
 # --- tests ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("gsp", [True, False], ids=["gsp+move", "single-update"])
-def test_publish_to_a_fresh_store(built: Path, oxigraph_server: OxigraphServer, gsp: bool) -> None:
-    report = publish(built, endpoints(oxigraph_server.url, gsp), retry=FAST)
+@pytest.mark.parametrize(
+    ("gsp", "disguise"),
+    [(True, False), (True, True), (False, False)],
+    ids=["gsp+move-oxigraph-bulk", "gsp+move-any-store", "single-update"],
+)
+def test_publish_to_a_fresh_store(
+    built: Path, oxigraph_server: OxigraphServer, proxies: Callable[..., Proxy], gsp: bool, disguise: bool
+) -> None:
+    proxy = proxies(oxigraph_server.url, disguise=disguise)
+    report = publish(built, endpoints(proxy.url, gsp), retry=FAST)
     assert [g.name for g in report.graphs] == [g.name for g in read_manifest(built).graphs]
     assert report.retries == 0
+    uploads = [path for method, path in proxy.seen if method == "POST" and path.startswith("/store")]
+    assert len(uploads) == (3 if gsp else 0)
+    assert all(("no_transaction" in path) == (not disguise) for path in uploads)
     assert store_dataset(oxigraph_server) == build_dataset(built)  # same quads, nothing else (no staging)
 
 

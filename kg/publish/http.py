@@ -72,6 +72,7 @@ class RetryPolicy:
 class Response:
     status: int
     body: bytes
+    server: str = ""  # the Server header: which store software answered
 
 
 class _Retryable(Exception):
@@ -126,7 +127,7 @@ class HttpClient:
             request.add_unredirected_header("Authorization", self.credentials.basic_header())
         try:
             with self._opener(url).open(request, timeout=self.timeout) as answer:
-                return Response(answer.status, answer.read())
+                return Response(answer.status, answer.read(), answer.headers.get("Server", ""))
         except urllib.error.HTTPError as exc:
             detail = _detail(exc)
             if exc.code >= 500:

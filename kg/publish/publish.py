@@ -1,13 +1,15 @@
 """Publish a build to a triple store: each named graph replaced atomically, then checked.
 
 With a Graph Store Protocol endpoint, each graph is uploaded into a staging
-graph (``<graph IRI>/_kg-staging``), its triple count checked there, and then
-swapped in by one SPARQL Update ``MOVE``: one request, so one transaction on
-stores that run an update request atomically (Oxigraph, Fuseki, Virtuoso).
-A reader sees the old graph or the new one, never a half-loaded one; a
-failure before the MOVE leaves the published graph as it was. Oxigraph's GSP
-``PUT``, by contrast, clears the graph and loads the new triples in two
-separate transactions (measured and explained in docs/stores.md).
+graph (``<graph IRI>/_kg-staging``; on Oxigraph with its bulk loader), its
+triple count checked there, and then swapped in by one SPARQL Update
+``MOVE``: one request, so one transaction on stores that run an update
+request atomically (Oxigraph does; so does Fuseki). A reader sees the old
+graph or the new one, never a half-loaded one; a failure before the MOVE
+leaves the published graph as it was. Oxigraph's GSP ``PUT``, by contrast,
+clears the graph and loads the new triples in two separate transactions (see
+its server's source), so a store that dies between the two has lost the
+graph; docs/stores.md has the measurements behind the choice.
 
 Without GSP, each graph is replaced by one update request
 ``DROP SILENT GRAPH …; INSERT DATA { GRAPH … { <the N-Triples> } }``.
@@ -105,7 +107,9 @@ def _via_staging(client: StoreClient, graph: GraphEntry) -> None:
     staging_iri = graph.iri + STAGING_SUFFIX
     staging, target = iri_ref(staging_iri), iri_ref(graph.iri)
     client.update(f"DROP SILENT GRAPH {staging}")
-    client.post_graph(staging_iri, graph.ntriples)
+    # Nobody reads the staging graph, so Oxigraph may fill it with its faster,
+    # non-transactional bulk loader; the swap below is still one transaction.
+    client.post_graph(staging_iri, graph.ntriples, bulk=client.is_oxigraph)
     loaded = client.count(staging_iri)
     if loaded != graph.triples:
         client.update(f"DROP SILENT GRAPH {staging}")

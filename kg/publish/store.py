@@ -57,12 +57,18 @@ class StoreClient:
     def __init__(self, endpoints: Endpoints, http: HttpClient) -> None:
         self.endpoints = endpoints
         self.http = http
+        self.server = ""  # the store software, from the Server header of its first answer
 
     def update(self, text: str) -> None:
         self.update_payload(Payload(text.encode("utf-8")))
 
     def update_payload(self, payload: Payload) -> None:
-        self.http.send("POST", self.endpoints.update, payload, _UPDATE)
+        answer = self.http.send("POST", self.endpoints.update, payload, _UPDATE)
+        self.server = self.server or answer.server
+
+    @property
+    def is_oxigraph(self) -> bool:
+        return self.server.lower().startswith("oxigraph/")
 
     def count(self, graph: str) -> int:
         """Triples in named graph ``graph`` (0 if it does not exist)."""
@@ -75,11 +81,17 @@ class StoreClient:
             where = safe_url(self.endpoints.query)
             raise StoreError(f"{where}: unexpected answer to COUNT ({exc.__class__.__name__})") from None
 
-    def post_graph(self, graph: str, ntriples: Path) -> None:
-        """Add an N-Triples file to ``graph`` through the Graph Store Protocol (POST = merge)."""
+    def post_graph(self, graph: str, ntriples: Path, *, bulk: bool = False) -> None:
+        """Add an N-Triples file to ``graph`` through the Graph Store Protocol (POST = merge).
+
+        ``bulk`` asks Oxigraph for its bulk loader (``no_transaction``): faster,
+        but readers may see the graph half-loaded, so only for a staging graph.
+        """
         if self.endpoints.gsp is None:
             raise StoreError("no Graph Store Protocol endpoint configured")
         iri_ref(graph)
         sep = "&" if "?" in self.endpoints.gsp else "?"
         url = f"{self.endpoints.gsp}{sep}graph={quote(graph, safe='')}"
+        if bulk:
+            url += "&no_transaction"
         self.http.send("POST", url, Payload(path=ntriples), {"Content-Type": "application/n-triples"})
