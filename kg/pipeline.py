@@ -19,7 +19,7 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Trip
 
 from kg import __version__
 from kg.config import Settings
-from kg.errors import InputError, Position
+from kg.errors import ConfigError, InputError, Position
 from kg.findings import Finding, Report
 from kg.model.edition import read_edition
 from kg.rdf.plan import PlanMapper
@@ -87,7 +87,7 @@ def build(
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
-        raise InputError(f"unknown output format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
+        raise ConfigError(f"unknown output format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
     target = (out_dir or settings.build_dir).resolve()
     minter = Minter(settings.base_iri)
     gazetteer = load_gazetteer()
@@ -223,7 +223,6 @@ def _replace(stage: Path, target: Path) -> None:
     old: Path | None = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        (old / "previous").parent.mkdir(exist_ok=True)
         target.rename(old / "previous")
     stage.rename(target)
     if old is not None:

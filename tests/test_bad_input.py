@@ -195,3 +195,10 @@ def test_missing_data_folder(tmp_path: Path) -> None:
         cli, ["build", "--no-validate", "--data-dir", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]
     )
     assert res.exit_code == 3 and "no editions folder" in res.stderr
+
+
+def test_unknown_output_format_is_a_usage_error(tmp_path: Path) -> None:
+    _register()
+    res = CliRunner().invoke(cli, ["build", "--no-validate", "--formats", "nt,xml", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "unknown output format(s) xml" in res.stderr
+    assert not (tmp_path / "o").exists()
