@@ -65,16 +65,29 @@ __all__ = [
 class ValidationReport:
     """The results of one validation, sorted (violations first, then by file and line).
 
-    ``report_graph`` is the SHACL validation report (``sh:ValidationReport``)
-    holding every result, pyshacl's and the SPARQL checks'. ``timings`` gives
-    seconds per phase: ``load``, ``core`` (pyshacl), ``sparql``, ``trace``.
+    ``timings`` gives seconds per phase: ``load``, ``core`` (pyshacl),
+    ``sparql``, ``trace``. :attr:`report_graph` is the SHACL report.
     """
 
     results: tuple[ShapeResult, ...]
-    report_graph: Graph
     triples: int
     timings: dict[str, float] = field(default_factory=dict)
     strict: bool = False
+    #: pyshacl's report graph, and the SPARQL checks' results not yet in it.
+    _graph: Graph = field(default_factory=Graph, repr=False)
+    _pending: list[RawResult] | None = field(default=None, repr=False)
+
+    @property
+    def report_graph(self) -> Graph:
+        """The SHACL validation report (``sh:ValidationReport``) with every result.
+
+        Completed on first use: only ``--format turtle`` needs it, and adding
+        thousands of warnings to it costs seconds on a large edition.
+        """
+        if self._pending is not None:
+            add_results(self._graph, self._pending, self.conforms)
+            self._pending = None
+        return self._graph
 
     def of(self, severity: ResultSeverity) -> list[ShapeResult]:
         return [r for r in self.results if r.severity is severity]
@@ -149,10 +162,8 @@ def validate(
     tracer = Tracer(loaded)
     raw = _unique(read_report(report_graph) + extra)
     results = tuple(sorted((tracer.trace(r) for r in raw), key=ShapeResult.sort_key))
-    report = ValidationReport(results, report_graph, loaded.triples, timings, strict)
-    add_results(report_graph, extra, report.conforms)
     timings["trace"] = time.perf_counter() - start
-    return report
+    return ValidationReport(results, loaded.triples, timings, strict, _graph=report_graph, _pending=extra)
 
 
 class NamedGraphFile(Protocol):
