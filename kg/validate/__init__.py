@@ -27,6 +27,13 @@ How the validation is run, and why (measured on synthetic editions, 2 cores):
   a constraint's query for every focus node (~25 ms each).
 - The shapes give each property shape its own target (see shapes/plan.ttl), so
   pyshacl evaluates a constraint over all focus nodes in one pass.
+
+Measured (2 shared cores): the bundled 2023 edition (4,079 triples) in 0.2 s,
+of which pyshacl 0.09 s; the synthetic 10,000-measure edition of bench/
+(600k triples, 22,541 warnings) in 26 s: loading 13 s, pyshacl 10 s, SPARQL
+checks 1.3 s, tracing 1 s; peak memory 0.9 GiB. Before these choices (every
+constraint in pyshacl, property shapes under node shapes) the bundled edition
+took 22 s.
 """
 
 from __future__ import annotations
