@@ -171,6 +171,19 @@ FINDING_TYPES: dict[str, FindingType] = {
             "A year written in both calendars whose two forms disagree.",
         ),
         _t(
+            "shacl-violation",
+            E,
+            "{message}",
+            "A SHACL violation of the built graph (kg.validate); the build writes nothing.",
+        ),
+        _t(
+            "shacl-warning",
+            W,
+            "{message}",
+            "A SHACL warning: something to review (added to the build's report only with --strict).",
+        ),
+        _t("shacl-info", INFO, "{message}", "A SHACL note."),
+        _t(
             "unverified-numbering",
             W,
             "{law}: article numbering after {until} is not in the reference data"

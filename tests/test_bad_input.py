@@ -199,6 +199,7 @@ def test_missing_data_folder(tmp_path: Path) -> None:
 
 def test_unknown_output_format_is_a_usage_error(tmp_path: Path) -> None:
     _register()
-    res = CliRunner().invoke(cli, ["build", "--no-validate", "--formats", "nt,xml", "--out", str(tmp_path / "o")])
+    args = ["build", "--no-validate", "--formats", "nt,xml", "--out", str(tmp_path / "o")]
+    res = CliRunner().invoke(cli, args)
     assert res.exit_code == 2 and "unknown output format(s) xml" in res.stderr
     assert not (tmp_path / "o").exists()

@@ -16,7 +16,7 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.errors import Position
-from kg.findings import Finding, Severity
+from kg.findings import Finding, Severity, finding
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -104,13 +104,8 @@ class ShapeResult:
         detail = f" ({self.path} = {self.value})" if self.path and self.value else (
             f" ({self.path})" if self.path else ""
         )
-        return Finding(
-            code=f"shacl-{self.severity}",
-            severity=self.severity.finding_severity,
-            message=f"{self.message(lang)}{detail}",
-            position=self.position,
-            raw=self.value,
-        )
+        text = f"{self.message(lang)}{detail}"
+        return finding(f"shacl-{self.severity}", self.position, raw=self.value, message=text)
 
     def sort_key(self) -> tuple[object, ...]:
         rank = list(ResultSeverity).index(self.severity)
