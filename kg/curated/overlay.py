@@ -20,6 +20,7 @@ from kg.model import Confidence, Kpi, Mark, Measure, Participation, SourceRow, S
 from kg.model.assemble import Assembled
 from kg.normalise.kpi import kpis_from_items
 from kg.normalise.organizations import parse_organizations
+from kg.read.table import FIXED_COLUMNS, ORGANIZATIONS_HEADER
 from kg.reference.laws import LawReference
 from kg.reference.organizations import Gazetteer
 from kg.review import REVIEW_CODES
@@ -57,30 +58,37 @@ class Overlay:
         measure_id = row.measure_id
         if not _MEASURE_ID.match(measure_id):
             return None, [finding("bad-measure-id", row.position("id"), raw=measure_id, value=measure_id)]
-        exported = self.export_row(base) if base is not None else None
-        # Of the extract's other findings only doubts about stray cells still hold; the rest is recomputed.
+        exported = self.export_row(base) if base is not None else {}
+
+        def unchanged(column: str) -> bool:
+            return bool(exported) and row.cells[column] == exported[column]
+
+        def base_notes(column_name: str) -> list[Finding]:
+            return [f for f in base_findings if f.position.column_name == column_name]
+
+        # Doubts about stray cells in the mark area hold whatever the table says.
         kept = [f for f in base_findings if f.code == "unexpected-mark-cell"]
+        if unchanged("name"):
+            kept += base_notes(FIXED_COLUMNS["name"])
+        if unchanged("description"):
+            kept += base_notes(FIXED_COLUMNS["description"])
 
         name = row.cells["name"].strip()
         if not name:
             out.append(finding("missing-name", row.position("name")))
         description = row.cells["description"].strip()
 
-        if base is not None and exported is not None and row.cells["kpis"] == exported["kpis"]:
+        if base is not None and unchanged("kpis"):
             kpis: tuple[Kpi, ...] = base.kpis
-            out.extend(f for f in base_findings if f.position.column_name == "KPI")
+            out.extend(base_notes(FIXED_COLUMNS["kpi"]))
         else:
             kpis, kpi_findings = self._kpis(row)
             out.extend(kpi_findings)
 
-        if (
-            base is not None
-            and exported is not None
-            and row.cells["organizations"] == exported["organizations"]
-        ):
+        if base is not None and unchanged("organizations"):
             participations: tuple[Participation, ...] = base.participations
             concerned = base.concerned_ministries
-            out.extend(f for f in base_findings if f.position.column_name == "府省庁名")
+            out.extend(base_notes(ORGANIZATIONS_HEADER))
         else:
             participations, concerned, org_findings = self._organizations(row)
             out.extend(org_findings)

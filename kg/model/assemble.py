@@ -17,7 +17,7 @@ from kg.normalise.kpi import parse_kpis
 from kg.normalise.marks import read_marks
 from kg.normalise.organizations import parse_organizations
 from kg.normalise.text import cell_text
-from kg.read.table import RawRow
+from kg.read.table import ORGANIZATIONS_HEADER, RawRow
 from kg.reference.organizations import Gazetteer
 
 #: A tag that survived text normalisation (formatting tags are removed; anything else is kept as text).
@@ -94,7 +94,7 @@ def assemble_row(row: RawRow, labels: tuple[str, ...], sha256: str, gazetteer: G
         concerned = False
     else:
         # The ministry cell wanders, so name it by its role, not by the header above it.
-        org_pos = replace(row.position(marks.organizations.column, measure_id), column_name="府省庁名")
+        org_pos = replace(row.position(marks.organizations.column, measure_id), column_name=ORGANIZATIONS_HEADER)
         orgs = parse_organizations(
             marks.organizations.text, gazetteer, org_pos, lead_marker=marks.lead_marker
         )
