@@ -94,7 +94,8 @@ def assemble_row(row: RawRow, labels: tuple[str, ...], sha256: str, gazetteer: G
         concerned = False
     else:
         # The ministry cell wanders, so name it by its role, not by the header above it.
-        org_pos = replace(row.position(marks.organizations.column, measure_id), column_name=ORGANIZATIONS_HEADER)
+        org_pos = row.position(marks.organizations.column, measure_id)
+        org_pos = replace(org_pos, column_name=ORGANIZATIONS_HEADER)
         orgs = parse_organizations(
             marks.organizations.text, gazetteer, org_pos, lead_marker=marks.lead_marker
         )
