@@ -75,3 +75,24 @@ def test_digest_is_of_the_bytes(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         read_source(tmp_path / "nope.txt")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
+def test_lines_match_universal_newlines_at_any_chunk_size(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    import io
+    import random
+
+    import kg.read.source as source
+
+    monkeypatch.setattr(source, "_CHUNK", chunk)
+    rng = random.Random(chunk)
+    pieces = ["施策", "a", "\r", "\n", "\r\n", "\t", "\u2028", "◎"]
+    for _ in range(50):
+        data = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))).encode("utf-8")
+        if not data.strip():
+            continue
+        path = Path("x.txt")
+        s = source._scan(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]), path, None, data)
+        wrapper = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=None)
+        expected = [line[:-1] if line.endswith("\n") else line for line in wrapper]
+        assert list(s.lines()) == expected, data

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from charset_normalizer import from_bytes
 
@@ -43,11 +41,25 @@ class SourceText:
     data: bytes | None = field(default=None, repr=False)  # set when read from memory (tests)
 
     def lines(self) -> Iterator[str]:
-        """The decoded lines, without line ends (``\\r\\n``, ``\\r`` and ``\\n`` all end a line)."""
-        raw: IO[bytes] = io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
-        with io.TextIOWrapper(raw, encoding=self.encoding, newline=None) as fh:
-            for line in fh:
-                yield line[:-1] if line.endswith("\n") else line
+        """The decoded lines, without line ends (``\\r\\n``, ``\\r`` and ``\\n`` all end a line).
+
+        Decodes a megabyte at a time and splits with ``str.split``: several
+        times faster than a text file's line iterator on a large edition.
+        """
+        decoder = codecs.getincrementaldecoder(self.encoding)("strict")
+        pending = ""
+        for chunk in _chunks(self.path, self.data):
+            text = pending + decoder.decode(chunk)
+            held = text.endswith("\r")  # maybe the first half of a CRLF split between chunks
+            if held:
+                text = text[:-1]
+            lines = _split_lines(text)
+            pending = lines.pop() + ("\r" if held else "")
+            yield from lines
+        lines = _split_lines(pending + decoder.decode(b"", final=True))
+        if lines[-1] == "":
+            lines.pop()
+        yield from lines
 
 
 def read_source(path: Path, encoding: str | None = None) -> SourceText:
@@ -98,13 +110,19 @@ def _scan(chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes
     return SourceText(path, path.name, digest.hexdigest(), used, tuple(findings), data)
 
 
+def _split_lines(text: str) -> list[str]:
+    # Not str.splitlines(): it also splits at U+2028, U+0085 and other characters a cell may hold.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def _binary_message(detail: str) -> str:
     return f"the file is not a text table ({detail}); is it the right file?"
 
 
 def _chunks(path: Path, data: bytes | None) -> Iterator[bytes]:
     if data is not None:
-        yield data
+        for start in range(0, len(data), _CHUNK):
+            yield data[start : start + _CHUNK]
         return
     with path.open("rb") as fh:
         yield from iter(lambda: fh.read(_CHUNK), b"")

@@ -13,10 +13,11 @@ nothing about marks or ministries (that is :mod:`kg.normalise`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.errors import Position
 from kg.findings import Finding, Severity, finding
@@ -167,6 +168,21 @@ def read_table(source: SourceText) -> TableReading:
 
 
 def _parse_header(file: str, block: list[tuple[int, str]]) -> tuple[Header | None, Finding | None]:
+    # Blocks repeat a handful of header variants thousands of times in a large
+    # edition: parse each variant once, and place it at this block's line.
+    texts = tuple(text for _, text in block)
+    header, problem = _parse_header_texts(file, texts)
+    if header is not None:
+        header = replace(header, line=block[0][0])
+    if problem is not None:
+        offset = 0 if problem.position.line == 1 else 1
+        problem = replace(problem, position=replace(problem.position, line=block[offset][0]))
+    return header, problem
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_header_texts(file: str, texts: tuple[str, ...]) -> tuple[Header | None, Finding | None]:
+    block = list(enumerate(texts, start=1))  # lines counted within the block; the caller moves them
     first_line, first = block[0]
     cells = first.split("\t")
     keys = [label_key(c) for c in cells]
