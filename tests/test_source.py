@@ -78,7 +78,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
-def test_lines_match_universal_newlines_at_any_chunk_size(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+def test_lines_match_universal_newlines_at_any_chunk(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
     import io
     import random
 
