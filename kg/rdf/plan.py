@@ -73,62 +73,6 @@ MATCH = {
 }
 LEAD, PARTICIPANT = kg("LeadRole"), kg("ParticipantRole")
 
-# Our terms, made once (a measure maps to about sixty triples; terms are shared).
-K_MEASURE, K_SOURCE_ROW, K_KPI, K_PARTICIPATION, K_MARK = (
-    kg("Measure"),
-    kg("SourceRow"),
-    kg("KPI"),
-    kg("Participation"),
-    kg("LegalBasisMark"),
-)
-K_GROUP, K_IN_EDITION, K_SOURCE_FILE, K_LINE_NUMBER = (
-    kg("groupCode"),
-    kg("inEdition"),
-    kg("sourceFile"),
-    kg("lineNumber"),
-)
-K_CONCERNED, K_HAS_KPI, K_HAS_PARTICIPATION, K_HAS_MARK = (
-    kg("concernedMinistries"),
-    kg("hasKPI"),
-    kg("hasParticipation"),
-    kg("hasMark"),
-)
-K_TEXT, K_SPLIT, K_DEADLINE, K_DEADLINE_TEXT = (
-    kg("text"),
-    kg("splitMethod"),
-    kg("deadlineFiscalYear"),
-    kg("deadlineText"),
-)
-K_TARGET_VALUE, K_TARGET_UNIT, K_TARGET_COMPARATOR = (
-    kg("targetValue"),
-    kg("targetUnit"),
-    kg("targetComparator"),
-)
-K_IMPLEMENTED_BY, K_LED_BY, K_ORGANIZATION, K_ROLE = (
-    kg("implementedBy"),
-    kg("ledBy"),
-    kg("organization"),
-    kg("role"),
-)
-K_RAW_NAME, K_MATCH = kg("rawName"), kg("matchMethod")
-K_STRENGTH, K_CONFIDENCE, K_SOURCE_LINE, K_SOURCE_COLUMN = (
-    kg("strength"),
-    kg("confidence"),
-    kg("sourceLine"),
-    kg("sourceColumn"),
-)
-K_RAW_VALUE, K_REVIEWED, K_ALTERNATIVE, K_COLUMN_LABEL = (
-    kg("rawValue"),
-    kg("reviewed"),
-    kg("alternativeColumnLabel"),
-    kg("columnLabel"),
-)
-K_PROVISION, K_PRIMARY_BASIS, K_LINKED_BASIS = (
-    kg("provision"),
-    kg("primaryLegalBasis"),
-    kg("linkedLegalBasis"),
-)
-
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
 _ENTITY = NamedNode(PROV + "Entity")
 _IDENTIFIER = NamedNode(DCTERMS + "identifier")
@@ -192,23 +136,23 @@ class PlanMapper:
         row = self.minter.row(year, m.source.line, curated)
         source_file = (self.minter.curated_file if curated else self.minter.source_file)(year)
         own = [
-            Triple(s, RDF_TYPE, K_MEASURE),
+            Triple(s, RDF_TYPE, kg("Measure")),
             Triple(s, _IDENTIFIER, Literal(m.id)),
-            Triple(s, K_GROUP, Literal(m.group)),
-            Triple(s, K_IN_EDITION, self.edition_iri),
+            Triple(s, kg("groupCode"), Literal(m.group)),
+            Triple(s, kg("inEdition"), self.edition_iri),
             Triple(s, _DERIVED, row),
         ]
         rows = [
-            Triple(row, RDF_TYPE, K_SOURCE_ROW),
-            Triple(row, K_SOURCE_FILE, source_file),
-            Triple(row, K_LINE_NUMBER, integer(m.source.line)),
+            Triple(row, RDF_TYPE, kg("SourceRow")),
+            Triple(row, kg("sourceFile"), source_file),
+            Triple(row, kg("lineNumber"), integer(m.source.line)),
         ]
         if m.name:
             own.append(Triple(s, RDFS_LABEL, ja(m.name)))
         if m.description:
             own.append(Triple(s, _DESCRIPTION, ja(m.description)))
         if m.concerned_ministries:
-            own.append(Triple(s, K_CONCERNED, boolean(True)))
+            own.append(Triple(s, kg("concernedMinistries"), boolean(True)))
         kpis: list[Triple] = []
         for k in m.kpis:
             self._kpi(own, kpis, s, self.minter.part(year, "kpi", m.id, k.order), k)
@@ -225,63 +169,63 @@ class PlanMapper:
         return [t for lane in self.measure_lanes(m).values() for t in lane]
 
     def _kpi(self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, k: Kpi) -> None:
-        own.append(Triple(measure, K_HAS_KPI, s))
+        own.append(Triple(measure, kg("hasKPI"), s))
         out += [
-            Triple(s, RDF_TYPE, K_KPI),
+            Triple(s, RDF_TYPE, kg("KPI")),
             Triple(s, _ORDER, integer(k.order)),
-            Triple(s, K_TEXT, ja(k.text)),
-            Triple(s, K_SPLIT, SPLIT[k.split]),
+            Triple(s, kg("text"), ja(k.text)),
+            Triple(s, kg("splitMethod"), SPLIT[k.split]),
         ]
         if k.deadline_fiscal_year is not None:
-            out.append(Triple(s, K_DEADLINE, gyear(k.deadline_fiscal_year)))
+            out.append(Triple(s, kg("deadlineFiscalYear"), gyear(k.deadline_fiscal_year)))
             if k.deadline_text:
-                out.append(Triple(s, K_DEADLINE_TEXT, ja(k.deadline_text)))
+                out.append(Triple(s, kg("deadlineText"), ja(k.deadline_text)))
         if k.target is not None:
-            out.append(Triple(s, K_TARGET_VALUE, decimal(k.target.value)))
-            out.append(Triple(s, K_TARGET_UNIT, Literal(k.target.unit)))
-            out.append(Triple(s, K_TARGET_COMPARATOR, COMPARATOR[k.target.comparator]))
+            out.append(Triple(s, kg("targetValue"), decimal(k.target.value)))
+            out.append(Triple(s, kg("targetUnit"), Literal(k.target.unit)))
+            out.append(Triple(s, kg("targetComparator"), COMPARATOR[k.target.comparator]))
 
     def _participation(
         self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, p: Participation
     ) -> None:
         org = self.minter.organization(p.org_id)
-        own.append(Triple(measure, K_HAS_PARTICIPATION, s))
-        own.append(Triple(measure, K_IMPLEMENTED_BY, org))
+        own.append(Triple(measure, kg("hasParticipation"), s))
+        own.append(Triple(measure, kg("implementedBy"), org))
         if p.lead:
-            own.append(Triple(measure, K_LED_BY, org))
+            own.append(Triple(measure, kg("ledBy"), org))
         out += [
-            Triple(s, RDF_TYPE, K_PARTICIPATION),
+            Triple(s, RDF_TYPE, kg("Participation")),
             Triple(s, _ORDER, integer(p.order)),
-            Triple(s, K_ORGANIZATION, org),
-            Triple(s, K_ROLE, LEAD if p.lead else PARTICIPANT),
-            Triple(s, K_RAW_NAME, ja(p.raw_name)),
-            Triple(s, K_MATCH, MATCH[p.method]),
+            Triple(s, kg("organization"), org),
+            Triple(s, kg("role"), LEAD if p.lead else PARTICIPANT),
+            Triple(s, kg("rawName"), ja(p.raw_name)),
+            Triple(s, kg("matchMethod"), MATCH[p.method]),
         ]
 
     def _mark(
         self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, mark: Mark
     ) -> None:
-        own.append(Triple(measure, K_HAS_MARK, s))
+        own.append(Triple(measure, kg("hasMark"), s))
         out += [
-            Triple(s, RDF_TYPE, K_MARK),
+            Triple(s, RDF_TYPE, kg("LegalBasisMark")),
             Triple(s, _ORDER, integer(mark.order)),
-            Triple(s, K_STRENGTH, STRENGTH[mark.strength]),
-            Triple(s, K_CONFIDENCE, CONFIDENCE[mark.confidence]),
-            Triple(s, K_SOURCE_LINE, integer(mark.line)),
-            Triple(s, K_SOURCE_COLUMN, integer(mark.column)),
-            Triple(s, K_RAW_VALUE, Literal(mark.raw)),
+            Triple(s, kg("strength"), STRENGTH[mark.strength]),
+            Triple(s, kg("confidence"), CONFIDENCE[mark.confidence]),
+            Triple(s, kg("sourceLine"), integer(mark.line)),
+            Triple(s, kg("sourceColumn"), integer(mark.column)),
+            Triple(s, kg("rawValue"), Literal(mark.raw)),
         ]
         if mark.reviewed:
-            out.append(Triple(s, K_REVIEWED, boolean(True)))
+            out.append(Triple(s, kg("reviewed"), boolean(True)))
         for alt in mark.alternatives:
-            out.append(Triple(s, K_ALTERNATIVE, Literal(alt)))
+            out.append(Triple(s, kg("alternativeColumnLabel"), Literal(alt)))
         if mark.column_label is None:
             return
-        out.append(Triple(s, K_COLUMN_LABEL, Literal(mark.column_label)))
+        out.append(Triple(s, kg("columnLabel"), Literal(mark.column_label)))
         certain = mark.confidence is Confidence.HIGH or mark.reviewed
-        shortcut = K_PRIMARY_BASIS if mark.strength is Strength.PRIMARY else K_LINKED_BASIS
+        shortcut = kg("primaryLegalBasis") if mark.strength is Strength.PRIMARY else kg("linkedLegalBasis")
         for provision in self.provisions(mark.column_label):
-            out.append(Triple(s, K_PROVISION, provision))
+            out.append(Triple(s, kg("provision"), provision))
             if certain:
                 own.append(Triple(measure, shortcut, provision))
 
