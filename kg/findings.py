@@ -41,6 +41,8 @@ def _t(code: str, severity: Severity, template: str, description: str) -> Findin
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 #: Every finding type kg can report. Codes are stable: scripts may match on them.
+#: (A file that cannot be read at all — empty, binary, undecodable — is not a
+#: finding but an :class:`kg.errors.InputError`: nothing else can be said about it.)
 FINDING_TYPES: dict[str, FindingType] = {
     t.code: t
     for t in [
@@ -49,19 +51,6 @@ FINDING_TYPES: dict[str, FindingType] = {
             INFO,
             "read as {encoding}",
             "The file was not UTF-8 and its encoding was detected.",
-        ),
-        _t("empty-file", E, "the file holds no table", "The input file is empty or only blank lines."),
-        _t(
-            "binary-file",
-            E,
-            "the file is not text ({detail})",
-            "The input holds bytes no text encoding explains.",
-        ),
-        _t(
-            "undecodable",
-            E,
-            "cannot decode the file as {encoding}: {detail}",
-            "The stated encoding does not fit.",
         ),
         _t(
             "missing-header",

@@ -8,10 +8,11 @@ previous output untouched.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Trip
 from kg import __version__
 from kg.config import Settings
 from kg.errors import ConfigError, InputError, Position
-from kg.findings import Finding, Report
+from kg.findings import Report
 from kg.model.edition import read_edition
 from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
@@ -34,7 +35,6 @@ from kg.rdf.write import (
     write_manifest,
 )
 from kg.read.edition import EditionMeta, find_editions, load_edition_meta
-from kg.read.table import RawRow
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
 from kg.review import write_review
@@ -66,7 +66,7 @@ class BuildResult:
     editions: list[EditionSummary]
     graphs: list[GraphFile]
     written: bool
-    validated: bool
+    validated: bool | None  # None: SHACL not run; False: it found violations
     reviews: int = 0
 
 
@@ -89,6 +89,7 @@ def build(
     if unknown:
         raise ConfigError(f"unknown output format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
     target = (out_dir or settings.build_dir).resolve()
+    _check_target(target, settings)
     minter = Minter(settings.base_iri)
     gazetteer = load_gazetteer()
     laws = load_laws()
@@ -97,11 +98,14 @@ def build(
     _check_unique_years(metas)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    _make_readable(stage)  # mkdtemp makes it private; it becomes the published build folder
+    sinks: list[GraphSink] = []
     try:
         graphs: list[GraphFile] = []
         summaries: list[EditionSummary] = []
         for meta in metas:
             sink = GraphSink(f"plan-{meta.year}", minter.plan_graph(meta.year), stage)
+            sinks.append(sink)
             summaries.append(
                 _build_edition(meta, settings.data_dir, sink, minter, gazetteer, laws, report, encoding, jobs)
             )
@@ -114,10 +118,10 @@ def build(
         onto = GraphSink("ontology", minter.graph("ontology"), stage)
         onto.add_block(_ontology_triples())
         graphs.insert(0, write_graph_formats(stage, onto, formats, {}))
-        validated = False
+        validated: bool | None = None
         if report.valid and validator is not None:
             validator(stage, graphs, report)
-            validated = True
+            validated = report.valid
         if not report.valid:
             return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
         files = write_dataset_formats(stage, graphs, formats, _reference_prefixes(minter))
@@ -129,6 +133,8 @@ def build(
             target, report, summaries, graphs, written=True, validated=validated, reviews=reviews
         )
     finally:
+        for sink in sinks:
+            sink.close()
         shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -169,7 +175,7 @@ def _build_edition(
     if reading.overlay is None:
         # The streaming path: rows go straight to (possibly parallel) normalising and mapping.
         workers = jobs or default_jobs(reading.table.row_count)
-        results = map_rows(ctx, _rows_only(reading.rows(), report), workers, sink)
+        results = map_rows(ctx, reading.rows(), workers, sink)
     else:
         # A curated table needs the whole extract to overlay: editions that have one are small.
         results = map_items(ctx, reading.items(), sink)
@@ -184,14 +190,6 @@ def _build_edition(
         summary.marks.update(r.marks)
         summary.organizations.update(r.organizations)
     return summary
-
-
-def _rows_only(rows: Iterable[RawRow | Finding], report: Report) -> Iterator[RawRow]:
-    for row in rows:
-        if isinstance(row, Finding):
-            report.add(row)
-        else:
-            yield row
 
 
 def _plan_prefixes(minter: Minter, year: int) -> dict[str, str]:
@@ -218,12 +216,37 @@ def _manifest(
     }
 
 
+def _check_target(target: Path, settings: Settings) -> None:
+    """Refuse an output folder that is not ours to replace: a build replaces it whole."""
+    cwd = Path.cwd().resolve()
+    data = settings.data_dir.resolve()
+    if target in (cwd, data) or target in cwd.parents or target in data.parents:
+        raise ConfigError(f"{target}: the output folder would replace the working or data folder")
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / "manifest.json").exists())
+    ):
+        raise ConfigError(
+            f"{target} exists and is not an earlier kg build (no manifest.json): not replacing it"
+        )
+
+
+def _make_readable(path: Path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o777 & ~umask)
+
+
 def _replace(stage: Path, target: Path) -> None:
     """Swap the finished stage in for ``target``; the old output goes only once the new is in place."""
     old: Path | None = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
         target.rename(old / "previous")
-    stage.rename(target)
+    try:
+        stage.rename(target)
+    except BaseException:
+        if old is not None:
+            (old / "previous").rename(target)  # put the previous build back
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

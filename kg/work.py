@@ -76,7 +76,10 @@ def map_item(ctx: Context, item: Assembled) -> tuple[Mapped, Blocks]:
     return counts, blocks
 
 
-def map_row(ctx: Context, row: RawRow) -> tuple[Mapped, Blocks]:
+def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Blocks]:
+    """Map a row; a finding in its place (a row that could not be read) passes through in order."""
+    if isinstance(row, Finding):
+        return Mapped((row,)), []
     return map_item(ctx, assemble_row(row, ctx.labels, ctx.sha256, ctx.gazetteer))
 
 
@@ -93,7 +96,7 @@ def default_jobs(rows: int) -> int:
     return 1 if rows < PARALLEL_THRESHOLD else max(1, min(os.cpu_count() or 1, 8))
 
 
-def map_rows(ctx: Context, rows: Iterable[RawRow], jobs: int, sink: GraphSink) -> Iterator[Mapped]:
+def map_rows(ctx: Context, rows: Iterable[RawRow | Finding], jobs: int, sink: GraphSink) -> Iterator[Mapped]:
     """Map ``rows`` in order with ``jobs`` worker processes (1: here), adding their triples to ``sink``."""
     if jobs <= 1:
         for row in rows:
@@ -135,7 +138,7 @@ def _init(ctx: Context) -> None:
     _WORKER = ctx
 
 
-def _map_chunk(rows: list[RawRow]) -> tuple[list[Mapped], list[tuple[bytes, Segment]]]:
+def _map_chunk(rows: list[RawRow | Finding]) -> tuple[list[Mapped], list[tuple[bytes, Segment]]]:
     """Map a chunk in a worker; write its lines to one spool file, namespace by namespace."""
     ctx = _WORKER
     assert ctx is not None, "worker not initialised"

@@ -263,3 +263,39 @@ def test_build_result_counts(build_result: BuildResult) -> None:
     [e] = build_result.editions
     assert (e.measures, e.kpis, sum(e.marks.values())) == (48, 98, 23)
     assert len(e.organizations) == 16
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
+    from kg.errors import ConfigError
+
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("mine")
+    with pytest.raises(ConfigError, match="not an earlier kg build"):
+        build(load_settings(ROOT), out_dir=keep, formats=("nt",))
+    assert (keep / "notes.txt").read_text() == "mine"
+    with pytest.raises(ConfigError, match="data folder"):
+        build(load_settings(ROOT), out_dir=ROOT / "data", formats=("nt",))
+
+
+def test_build_folder_is_readable_by_others(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        build(load_settings(ROOT), out_dir=tmp_path / "pub", formats=("nt",))
+    finally:
+        os.umask(old)
+    assert (tmp_path / "pub").stat().st_mode & 0o777 == 0o755
+
+
+def test_a_violation_stops_the_build(tmp_path: Path) -> None:
+    from kg.findings import finding
+
+    def reject(stage: Path, graphs: object, report: object) -> None:
+        assert hasattr(report, "add")
+        report.add(finding("shacl-violation", message="made up"))
+
+    result = build(load_settings(ROOT), out_dir=tmp_path / "v", formats=("nt",), validator=reject)
+    assert (result.written, result.validated) == (False, False)
+    assert not (tmp_path / "v").exists()

@@ -51,3 +51,23 @@ def test_synthetic_n_triples_are_sorted_and_complete(synthetic: Path, tmp_path: 
     assert len(lines) == len(set(lines)) == next(g.triples for g in result.graphs if g.name == "plan-2099")
     measures = [line for line in lines if line.endswith(b"<https://kg.example.jp/def/kg#Measure> .")]
     assert len(measures) == 600
+
+
+def test_findings_keep_source_order_with_workers(synthetic: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    edition = data / "editions" / "2099"
+    edition.mkdir(parents=True)
+    (edition / "edition.toml").write_text(
+        (synthetic / "editions" / "2099" / "edition.toml").read_text().replace("sha256 =", "# sha256 =")
+    )
+    lines = (synthetic / "editions" / "2099" / "edition.txt").read_text(encoding="utf-8").split("\n")
+    rows = [i for i, line in enumerate(lines) if line[:2].isdigit()]
+    for i in (rows[10], rows[400]):  # two unreadable rows, early and late
+        lines[i] = "x" + lines[i]
+    (edition / "edition.txt").write_text("\n".join(lines), encoding="utf-8")
+    settings = load_settings(ROOT).with_overrides(data_dir=data)
+    one = build(settings, out_dir=tmp_path / "one", formats=("nt",), jobs=1)
+    two = build(settings, out_dir=tmp_path / "two", formats=("nt",), jobs=2)
+    assert not one.written and not two.written
+    assert [f.position.line for f in one.report.errors] == [rows[10] + 1, rows[400] + 1]
+    assert [str(f) for f in one.report] == [str(f) for f in two.report]

@@ -96,3 +96,12 @@ def test_lines_match_universal_newlines_at_any_chunk(monkeypatch: pytest.MonkeyP
         wrapper = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=None)
         expected = [line[:-1] if line.endswith("\n") else line for line in wrapper]
         assert list(s.lines()) == expected, data
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_decode_error_line_with_any_line_end(end: str) -> None:
+    data = f"a{end}b{end}".encode() + b"\xff" + end.encode()
+    with pytest.raises(InputError) as err:
+        decode_source(data, P, encoding="utf-8")
+    assert err.value.position.line == 3
+    assert f"at byte {4 + 2 * (len(end) - 1)}" in str(err.value)

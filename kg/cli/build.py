@@ -8,7 +8,7 @@ import click
 
 from kg.cli._common import reports_errors, settings_options
 from kg.config import Settings
-from kg.errors import InputError
+from kg.errors import InputError, ValidationFailed
 from kg.findings import Severity
 from kg.pipeline import BuildResult, build
 from kg.rdf.write import FORMATS
@@ -70,7 +70,8 @@ def command(
     if not quiet or not result.written:
         click.echo(render_summary(result, validate))
     if not result.written:
-        raise SystemExit(InputError.exit_code)
+        shacl_only = all(f.code == "shacl-violation" for f in result.report.errors)
+        raise SystemExit(ValidationFailed.exit_code if shacl_only else InputError.exit_code)
 
 
 def render_summary(result: BuildResult, validate: bool) -> str:
@@ -93,6 +94,8 @@ def render_summary(result: BuildResult, validate: bool) -> str:
         + (
             "SHACL passed"
             if result.validated
+            else "SHACL violations (listed above)"
+            if result.validated is False
             else "skipped (--no-validate)"
             if not validate
             else "not run (errors found first)"

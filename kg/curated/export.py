@@ -38,10 +38,10 @@ def export_curated(settings: Settings, *, force: bool = False, encoding: str | N
             raise ConfigError(f"{target} exists (a person's edits?); use --force to rewrite it")
         reviewed: set[str] = set()
         if target.exists():
-            rows, _ = read_curated(target, encoding)
+            rows, _ = read_curated(target)
             reviewed = {r.measure_id for r in rows if r.reviewed}
         reading = read_edition(meta, settings.data_dir, gazetteer, laws, report, encoding=encoding)
-        overlay = Overlay(gazetteer, laws, reading.edition.sha256)
+        overlay = Overlay(gazetteer, laws, reading.edition.curated_sha256 or "")
         out: list[dict[str, str]] = []
         for item in reading.items():
             report.extend(item.findings)

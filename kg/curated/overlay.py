@@ -8,24 +8,28 @@ had about the old reading (its review findings) go away. See :mod:`kg.curated`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from kg.curated.table import CuratedRow
-from kg.curated.tokens import CONCERNED, parse_mark, render_mark, render_organizations, split_cell
+from kg.curated.tokens import (
+    CONCERNED,
+    parse_mark,
+    render_mark,
+    render_marks,
+    render_organizations,
+    split_cell,
+)
 from kg.errors import Position
 from kg.findings import Finding, Severity, finding
 from kg.model import Confidence, Kpi, Mark, Measure, Participation, SourceRow, SplitMethod
 from kg.model.assemble import Assembled
 from kg.normalise.kpi import kpis_from_items
 from kg.normalise.organizations import parse_organizations
-from kg.read.table import FIXED_COLUMNS, ORGANIZATIONS_HEADER
+from kg.read.table import FIXED_COLUMNS, MEASURE_ID, ORGANIZATIONS_HEADER
 from kg.reference.laws import LawReference
 from kg.reference.organizations import Gazetteer
 from kg.review import REVIEW_CODES
-
-_MEASURE_ID = re.compile(r"^\d{2}-\d{2,4}$")
 
 
 class Overlay:
@@ -44,7 +48,7 @@ class Overlay:
             "name": m.name,
             "kpis": "\n".join(k.text for k in m.kpis),
             "description": m.description,
-            "marks": ";".join(render_mark(x) for x in m.marks),
+            "marks": render_marks(m.marks),
             "organizations": render_organizations(m.participations, self.names, m.concerned_ministries),
             "reviewed": "yes" if reviewed else "",
             "source_line": str(m.source.line),
@@ -56,7 +60,7 @@ class Overlay:
         """The measure as the curated row states it, and the findings that still hold."""
         out: list[Finding] = []
         measure_id = row.measure_id
-        if not _MEASURE_ID.match(measure_id):
+        if not MEASURE_ID.match(measure_id):
             return None, [finding("bad-measure-id", row.position("id"), raw=measure_id, value=measure_id)]
         exported = self.export_row(base) if base is not None else {}
 

@@ -90,6 +90,9 @@ def write_curated(path: Path, rows: list[dict[str, str]]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
             fh.write(buf.getvalue())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; it is meant to be shared and edited
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -82,7 +82,7 @@ def read_edition(
     rows: list[CuratedRow] | None = None
     overlay = curated_name = curated_sha = None
     if use_curated and curated.is_file():
-        rows, curated_sha = read_curated(curated, encoding)
+        rows, curated_sha = read_curated(curated)  # always UTF-8 (kg export writes it)
         curated_name = curated.name
         overlay = Overlay(gazetteer, laws, curated_sha)
     edition = Edition(
@@ -100,9 +100,12 @@ def read_edition(
 
 
 def _check_labels(file: str, table: TableReading, laws: LawReference, report: Report) -> None:
+    """Each unknown label once, at the first header naming it (headers repeat in every block)."""
+    seen: set[str] = set()
     for header in table.headers:
         for article in header.articles:
-            if laws.column(article.label) is None:
+            if laws.column(article.label) is None and article.label not in seen:
+                seen.add(article.label)
                 report.add(
                     finding(
                         "unknown-article-label",

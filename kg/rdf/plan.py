@@ -164,10 +164,6 @@ class PlanMapper:
             self._mark(own, marks, s, self.minter.part(year, "mark", m.id, mark.order), mark)
         return {"measure": own, "row": rows, "kpi": kpis, "participation": parts, "mark": marks}
 
-    def measure_triples(self, m: Measure) -> list[Triple]:
-        """Every triple about measure ``m`` and its sub-resources, in one list."""
-        return [t for lane in self.measure_lanes(m).values() for t in lane]
-
     def _kpi(self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, k: Kpi) -> None:
         own.append(Triple(measure, kg("hasKPI"), s))
         out += [

@@ -177,6 +177,12 @@ class GraphSink:
             lane = self._lanes[key] = _Lane(self.spool_dir / f".{self.name}.{len(self._lanes)}.spool")
         return lane
 
+    def close(self) -> None:
+        """Close the spool files (``finish`` does; this is for a build that stops early)."""
+        for lane in self._lanes.values():
+            if lane.fh is not None and not lane.fh.closed:
+                lane.fh.close()
+
     def finish(self, target: Path) -> int:
         """Write the sorted N-Triples to ``target``; return the number of triples.
 
@@ -184,9 +190,7 @@ class GraphSink:
         that overlap (line numbers as text: ``row/99`` > ``row/100``) are
         merged line by line, reading each run in chunks.
         """
-        for lane in self._lanes.values():
-            if lane.fh is not None:
-                lane.fh.close()
+        self.close()
         try:
             with target.open("wb", buffering=1 << 20) as dst:
                 for cluster in _clusters(self._runs):

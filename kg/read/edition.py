@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from kg.errors import InputError, Position
@@ -49,13 +49,13 @@ def load_edition_meta(directory: Path) -> EditionMeta:
             table = tomllib.load(fh)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", where) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(str(exc), where) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a valid UTF-8 TOML file: {exc}", where) from exc
     missing = [k for k in ("year", "title_ja", "title_en", "decided", "source") if k not in table]
     if missing:
         raise InputError(f"missing key(s): {', '.join(missing)}", where)
     decided = table["decided"]
-    if not isinstance(decided, date):
+    if isinstance(decided, datetime) or not isinstance(decided, date):
         raise InputError("decided must be a date (YYYY-MM-DD)", where)
     year = table["year"]
     if not isinstance(year, int) or not 2000 <= year <= 2200:

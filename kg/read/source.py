@@ -110,6 +110,11 @@ def _scan(chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes
     return SourceText(path, path.name, digest.hexdigest(), used, tuple(findings), data)
 
 
+def _line_ends(data: bytes) -> int:
+    """Line ends in ``data``: CRLF, LF and a lone CR each count once."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
 def _split_lines(text: str) -> list[str]:
     # Not str.splitlines(): it also splits at U+2028, U+0085 and other characters a cell may hold.
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -144,15 +149,17 @@ def _check_decodes(path: Path, data: bytes | None, encoding: str, where: Positio
         raise InputError(f"unknown encoding {encoding!r}", where) from exc
     newlines = offset = 0
     for chunk in _chunks(path, data):
+        buffered = len(decoder.getstate()[0])  # bytes of a character split off the previous chunk
         try:
             decoder.decode(chunk)
         except UnicodeDecodeError as exc:
-            line = newlines + chunk[: max(exc.start, 0)].count(b"\n") + 1
+            at = max(exc.start - buffered, 0)
+            line = newlines + _line_ends(chunk[:at]) + 1
             raise InputError(
-                f"cannot decode as {encoding} at byte {offset + exc.start} ({exc.reason}); try --encoding",
+                f"cannot decode as {encoding} at byte {offset + at} ({exc.reason}); try --encoding",
                 Position(file=where.file, line=line),
             ) from exc
-        newlines += chunk.count(b"\n")
+        newlines += _line_ends(chunk)
         offset += len(chunk)
     try:
         decoder.decode(b"", final=True)

@@ -33,7 +33,8 @@ FIXED_COLUMNS = {
 }
 ORGANIZATIONS_HEADER = "府省庁名"
 _LABEL = re.compile(r"^\d+条(\d+項)*$")
-_MEASURE_ID = re.compile(r"^\d{2}-\d{2,4}$")
+#: A measure ID: group and serial (NN-MM; longer serials for large synthetic editions).
+MEASURE_ID = re.compile(r"^\d{2}-\d{2,4}$")
 
 
 def label_key(text: str) -> str:
@@ -230,7 +231,7 @@ def _row(file: str, line: int, text: str, header: Header) -> RawRow | Finding:
     row = RawRow(file, line, texts, header)
     id_cell = row.cell("id")
     measure_id = id_cell.text.strip()
-    if not _MEASURE_ID.match(measure_id):
+    if not MEASURE_ID.match(measure_id):
         return finding("bad-measure-id", row.position(id_cell.column), raw=id_cell.text, value=measure_id)
     needed = header.columns["description"]
     if len(texts) < needed:
