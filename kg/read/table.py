@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.errors import Position
@@ -112,21 +112,22 @@ class TableReading:
     def rows(self) -> Iterator[RawRow | Finding]:
         """Measure rows in file order; a row that cannot be read yields its finding instead."""
         header: Header | None = None
-        skip = 0
-        previous_blank = True
-        for number, text in enumerate(self.source.lines(), start=1):
-            blank = not text.strip()
-            if blank:
-                previous_blank = True
-                continue
-            if previous_blank:
-                header, skip = self._starts.get(number), 2
-            previous_blank = False
-            if skip:
-                skip -= 1
-                continue
-            if header is not None:
+        for number, text, index in _walk(self.source.lines()):
+            if index == 0:
+                header = self._starts.get(number)
+            elif index >= 2 and header is not None:
                 yield _row(self.source.name, number, text, header)
+
+
+def _walk(lines: Iterable[str]) -> Iterator[tuple[int, str, int]]:
+    """Non-blank lines with their 1-based number and index in their block (0, 1: the header rows)."""
+    index = 0
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            index = 0
+            continue
+        yield number, text, index
+        index += 1
 
 
 def read_table(source: SourceText) -> TableReading:
@@ -149,16 +150,11 @@ def read_table(source: SourceText) -> TableReading:
             headers.append(header)
             labels.extend(label for label in header.labels if label not in labels)
 
-    previous_blank = True
-    for number, text in enumerate(source.lines(), start=1):
-        if not text.strip():
-            previous_blank = True
-            continue
-        if previous_blank:
+    for number, text, index in _walk(source.lines()):
+        if index == 0:
             close()
             block = []
-        previous_blank = False
-        if len(block) < 2:
+        if index < 2:
             block.append((number, text))
         else:
             row_count += 1
