@@ -74,7 +74,6 @@ MATCH = {
 LEAD, PARTICIPANT = kg("LeadRole"), kg("ParticipantRole")
 
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
-_ENTITY = NamedNode(PROV + "Entity")
 _IDENTIFIER = NamedNode(DCTERMS + "identifier")
 _TITLE = NamedNode(DCTERMS + "title")
 _DESCRIPTION = NamedNode(DCTERMS + "description")

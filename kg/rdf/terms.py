@@ -68,7 +68,6 @@ XSD_DECIMAL = NamedNode(XSD + "decimal")
 XSD_DATE = NamedNode(XSD + "date")
 XSD_GYEAR = NamedNode(XSD + "gYear")
 XSD_BOOLEAN = NamedNode(XSD + "boolean")
-XSD_ANYURI = NamedNode(XSD + "anyURI")
 
 
 def ja(text: str) -> Literal:
