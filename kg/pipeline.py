@@ -8,7 +8,6 @@ previous output untouched.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections import Counter
@@ -21,6 +20,7 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Trip
 from kg import __version__
 from kg.config import Settings
 from kg.errors import ConfigError, InputError, Position
+from kg.files import make_shareable
 from kg.findings import Report
 from kg.model.edition import read_edition
 from kg.rdf.plan import PlanMapper
@@ -98,7 +98,7 @@ def build(
     _check_unique_years(metas)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    _make_readable(stage)  # mkdtemp makes it private; it becomes the published build folder
+    make_shareable(stage)  # it becomes the published build folder
     sinks: list[GraphSink] = []
     try:
         graphs: list[GraphFile] = []
@@ -228,12 +228,6 @@ def _check_target(target: Path, settings: Settings) -> None:
         raise ConfigError(
             f"{target} exists and is not an earlier kg build (no manifest.json): not replacing it"
         )
-
-
-def _make_readable(path: Path) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o777 & ~umask)
 
 
 def _replace(stage: Path, target: Path) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError, Position
+from kg.files import make_shareable
 from kg.read.source import read_source
 
 #: Column headers, in order, with the role each plays.
@@ -90,9 +91,7 @@ def write_curated(path: Path, rows: list[dict[str, str]]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
             fh.write(buf.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; it is meant to be shared and edited
+        make_shareable(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -68,8 +68,7 @@ def read_source(path: Path, encoding: str | None = None) -> SourceText:
     Raises :class:`InputError` for empty, binary or undecodable files.
     """
     try:
-        with path.open("rb") as fh:
-            return _scan(iter(lambda: fh.read(_CHUNK), b""), path, encoding, None)
+        return _scan(_chunks(path, None), path, encoding, None)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", Position(file=str(path))) from exc
 
