@@ -11,13 +11,13 @@ from kg.config import load_settings
 from tests.paths import ROOT
 
 if TYPE_CHECKING:
-    from kg.pipeline import BuildResult
+    from kg.build.pipeline import BuildResult
 
 
 @pytest.fixture(scope="session")
 def build_result(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The bundled 2023 edition built (without SHACL, which has its own tests) into a temp folder."""
-    from kg.pipeline import build  # imported late: most test modules don't need the whole pipeline
+    from kg.build.pipeline import build  # imported late: most test modules don't need the whole pipeline
 
     out = tmp_path_factory.mktemp("build") / "build"
     result = build(load_settings(ROOT), out_dir=out)

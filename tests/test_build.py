@@ -12,9 +12,9 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
+from kg.build.pipeline import BuildResult, build
 from kg.cli import _register, cli
 from kg.config import load_settings
-from kg.pipeline import BuildResult, build
 from kg.rdf.terms import KG
 from tests.paths import ROOT, SEED
 

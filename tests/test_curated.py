@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.build.export import export_curated
+from kg.build.pipeline import build
 from kg.cli import _register, cli
 from kg.config import Settings, load_settings
-from kg.curated.export import export_curated
 from kg.curated.table import COLUMNS
 from kg.errors import ConfigError
-from kg.pipeline import build
 from tests.paths import ROOT
 
 KG = "<https://kg.example.jp/def/kg#"

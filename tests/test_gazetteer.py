@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.model import MatchMethod
+from kg.records import MatchMethod
 from kg.reference.organizations import (
     COLUMNS,
     DEFAULT_PATH,
@@ -40,7 +40,7 @@ def _shared() -> list[dict[str, object]]:
 
 def test_default_path_is_the_repository_file() -> None:
     expected = Path(__file__).resolve().parents[1] / "data" / "reference" / "organizations.csv"
-    assert expected == DEFAULT_PATH
+    assert expected.resolve() == DEFAULT_PATH.resolve()
     assert DEFAULT_PATH.read_text(encoding="utf-8").splitlines()[0] == ",".join(COLUMNS)
 
 

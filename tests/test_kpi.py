@@ -10,8 +10,8 @@ import pytest
 
 from kg.errors import Position
 from kg.findings import Severity
-from kg.model import Comparator, Kpi, SplitMethod, Target
 from kg.normalise.kpi import kpis_from_items, parse_kpis
+from kg.records import Comparator, Kpi, SplitMethod, Target
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "editions" / "2023" / "000_12dec0b774bbd4f2.txt"
 HERE = Position(file="t.txt", line=1, column=3, column_name="KPI")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.model import Confidence, Strength
 from kg.normalise.marks import RowMarks, read_marks
 from kg.read.source import decode_source, read_source
 from kg.read.table import RawRow, TableReading, read_table
+from kg.records import Confidence, Strength
 from tests.paths import SEED
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from kg.errors import Position
 from kg.findings import Severity
-from kg.model import MatchMethod
 from kg.normalise.organizations import OrganizationCell, parse_organizations
+from kg.records import MatchMethod
 from kg.reference.organizations import Gazetteer, load_gazetteer
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "editions" / "2023" / "000_12dec0b774bbd4f2.txt"

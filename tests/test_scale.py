@@ -9,8 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from kg.build.pipeline import build
 from kg.config import load_settings
-from kg.pipeline import build
 from tests.paths import ROOT
 
 

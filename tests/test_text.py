@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.model import SplitMethod
 from kg.normalise.text import cell_items, cell_text, match_key
+from kg.records import SplitMethod
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "editions" / "2023" / "000_12dec0b774bbd4f2.txt"
 UL = '<ul style="list-style-type: none">'

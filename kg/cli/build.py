@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from kg.build.pipeline import BuildResult, build
 from kg.cli._common import reports_errors, settings_options
 from kg.config import Settings
 from kg.errors import InputError, ValidationFailed
 from kg.findings import Severity
-from kg.pipeline import BuildResult, build
 from kg.rdf.write import FORMATS
 
 

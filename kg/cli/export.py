@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from kg.build.export import export_curated
 from kg.cli._common import reports_errors, settings_options
 from kg.config import Settings
-from kg.curated.export import export_curated
 from kg.errors import InputError
 from kg.findings import Severity
 

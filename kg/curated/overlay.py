@@ -22,11 +22,10 @@ from kg.curated.tokens import (
 )
 from kg.errors import Position
 from kg.findings import Finding, Severity, finding
-from kg.model import Confidence, Kpi, Mark, Measure, Participation, SourceRow, SplitMethod
-from kg.model.assemble import Assembled
 from kg.normalise.kpi import kpis_from_items
 from kg.normalise.organizations import parse_organizations
 from kg.read.table import FIXED_COLUMNS, MEASURE_ID, ORGANIZATIONS_HEADER
+from kg.records import Assembled, Confidence, Kpi, Mark, Measure, Participation, SourceRow, SplitMethod
 from kg.reference.laws import LawReference
 from kg.reference.organizations import Gazetteer
 from kg.review import REVIEW_CODES

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.model import Confidence, Mark, Participation, Strength
 from kg.read.table import label_key
+from kg.records import Confidence, Mark, Participation, Strength
 
 SEPARATOR = ";"
 CONCERNED = "関係府省庁"

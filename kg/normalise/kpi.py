@@ -1,4 +1,4 @@
-"""KPI cells → :class:`kg.model.Kpi` records, with a deadline and target where unambiguous.
+"""KPI cells → :class:`kg.records.Kpi` records, with a deadline and target where unambiguous.
 
 Items. A cell is first split by :func:`kg.normalise.text.cell_items`
 (bullets ``・``/``- ``, ``<li>``/``<p>``, circled ``①②``). Within an item, the
@@ -65,9 +65,9 @@ from decimal import Decimal
 
 from kg.errors import Position
 from kg.findings import Finding, finding
-from kg.model import Comparator, Kpi, SplitMethod, Target
 from kg.normalise.dates import YearMention, find_years
 from kg.normalise.text import cell_items
+from kg.records import Comparator, Kpi, SplitMethod, Target
 
 __all__ = ["FISCAL_YEAR_RANGE", "kpis_from_items", "parse_kpis"]
 

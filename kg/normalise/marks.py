@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.findings import Finding, finding
-from kg.model import Cell, Confidence, Mark, Strength
 from kg.read.table import RawRow
+from kg.records import Cell, Confidence, Mark, Strength
 
 MARK_TEXTS = {"◎": Strength.PRIMARY, "○": Strength.LINKED}
 _LEAD = "◎"

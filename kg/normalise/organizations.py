@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 
 from kg.errors import Position
 from kg.findings import Finding, finding
-from kg.model import MatchMethod, Participation
+from kg.records import MatchMethod, Participation
 from kg.reference.organizations import Gazetteer, Organization, match_key
 
 LEAD_MARK = "◎"

@@ -42,7 +42,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from kg.model import SplitMethod
+from kg.records import SplitMethod
 
 __all__ = ["cell_items", "cell_text", "match_key"]
 

@@ -24,9 +24,10 @@ from pathlib import Path
 
 from kg.errors import QueryError
 from kg.query.binding import PARAM_TYPES, Parameter
+from kg.resources import queries_dir
 
 #: The bundled queries live at the top of the source tree, next to ``kg/``.
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+QUERIES_DIR = queries_dir()
 
 _FIELD = re.compile(r"#\s?(title@ja|title@en|description|param\s+(\w+))\s*:\s*(.*)$")
 _PARAM = re.compile(r"(\w+)\s*(?:=\s*(.*))?$")

@@ -14,18 +14,6 @@ from datetime import date
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from kg.model import (
-    Comparator,
-    Confidence,
-    Edition,
-    Kpi,
-    Mark,
-    MatchMethod,
-    Measure,
-    Participation,
-    SplitMethod,
-    Strength,
-)
 from kg.rdf.terms import (
     DCAT,
     DCTERMS,
@@ -42,6 +30,18 @@ from kg.rdf.terms import (
     ja,
     kg,
     xsd_date,
+)
+from kg.records import (
+    Comparator,
+    Confidence,
+    Edition,
+    Kpi,
+    Mark,
+    MatchMethod,
+    Measure,
+    Participation,
+    SplitMethod,
+    Strength,
 )
 from kg.reference.laws import LawReference
 

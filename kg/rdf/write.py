@@ -12,7 +12,7 @@ another, like 06-22 and 06-220) fall back to sorting all lines in memory. The ot
 produced by streaming the sorted N-Triples back through pyoxigraph, so every
 format lists the same triples in the same order.
 
-The caller (:mod:`kg.pipeline`) writes into a staging folder that replaces the
+The caller (:mod:`kg.build.pipeline`) writes into a staging folder that replaces the
 output folder only when complete.
 """
 

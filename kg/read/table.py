@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 
 from kg.errors import Position
 from kg.findings import Finding, Severity, finding
-from kg.model import Cell
 from kg.read.source import SourceText
+from kg.records import Cell
 
 #: Header names of the fixed columns, by the role the builder gives them.
 FIXED_COLUMNS = {

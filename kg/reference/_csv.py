@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import InputError, Position
+from kg.resources import reference_dir
 
 #: The repository's reference-data folder, found from this file so that it works
 #: from any working directory (the package is installed in editable mode).
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+REFERENCE_DIR = reference_dir()
 
 
 def read_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -46,10 +46,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from kg.errors import InputError, Position
-from kg.model import MatchMethod
+from kg.records import MatchMethod
+from kg.resources import reference_dir
 
 #: Where the gazetteer lives, found from this file so that any working directory works.
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "reference" / "organizations.csv"
+DEFAULT_PATH = reference_dir() / "organizations.csv"
 
 COLUMNS = (
     "id",

@@ -27,11 +27,12 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.errors import ConfigError, Position
+from kg.resources import shapes_dir
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 #: shapes/ at the root of the project (next to ontology/ and data/).
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+SHAPES_DIR = shapes_dir()
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _UNSAFE_VARIABLES = re.compile(r"[$?](currentShape|shapesGraph)\b")

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from kg.findings import Finding
+
 
 class Strength(StrEnum):
     """Strength of a law-article mark: ◎ 主に該当するもの / ○ 連携するもの."""
@@ -160,3 +162,14 @@ class Edition:
     article_columns: tuple[str, ...] = field(default=())
     curated_file: str | None = None  # the curated table read over the extract, if any
     curated_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """One row's measure (None when the row could not be read) and its findings.
+
+    What the assembler yields for the extract and the curated table alike.
+    """
+
+    measure: Measure | None
+    findings: tuple[Finding, ...]

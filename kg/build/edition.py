@@ -14,8 +14,9 @@ from kg.curated.overlay import Overlay, overlay_rows
 from kg.curated.table import CuratedRow, curated_path, read_curated
 from kg.errors import InputError, Position
 from kg.findings import Finding, Report, finding
-from kg.model import Edition
-from kg.model.assemble import Assembled, assemble_rows, unique_rows
+from kg.records import Edition
+from kg.build.assemble import assemble_rows, unique_rows
+from kg.records import Assembled
 from kg.read.edition import EditionMeta
 from kg.read.source import read_source
 from kg.read.table import RawRow, TableReading, read_table

@@ -1,7 +1,7 @@
 """Assemble measures from raw rows: run each normaliser on its cell, collect findings.
 
 This is where the stages meet: the reader's positions, the normalisers' results
-and the edition metadata become :class:`kg.model.Measure` records, and every
+and the edition metadata become :class:`kg.records.Measure` records, and every
 finding is tied to its measure ID and cell.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from kg.findings import Finding, finding
-from kg.model import Measure, Participation, SourceRow
+from kg.records import Assembled, Measure, Participation, SourceRow
 from kg.normalise.kpi import parse_kpis
 from kg.normalise.marks import read_marks
 from kg.normalise.organizations import parse_organizations
@@ -22,14 +22,6 @@ from kg.reference.organizations import Gazetteer
 
 #: A tag that survived text normalisation (formatting tags are removed; anything else is kept as text).
 _TAG = re.compile(r"<[A-Za-z!/][^>]{0,40}>?")
-
-
-@dataclass(frozen=True)
-class Assembled:
-    """One row's measure (None when the row could not be read) and its findings."""
-
-    measure: Measure | None
-    findings: tuple[Finding, ...]
 
 
 def unique_rows(rows: Iterable[RawRow | Finding]) -> Iterator[RawRow | Finding]:

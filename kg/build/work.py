@@ -22,7 +22,8 @@ from itertools import islice
 from pathlib import Path
 
 from kg.findings import Finding
-from kg.model.assemble import Assembled, assemble_row
+from kg.build.assemble import assemble_row
+from kg.records import Assembled
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
 from kg.read.table import RawRow

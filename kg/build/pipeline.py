@@ -19,10 +19,11 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Trip
 
 from kg import __version__
 from kg.config import Settings
+from kg.resources import ontology_file
 from kg.errors import ConfigError, InputError, Position
 from kg.files import make_shareable
 from kg.findings import Report
-from kg.model.edition import read_edition
+from kg.build.edition import read_edition
 from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
 from kg.rdf.terms import Minter
@@ -38,9 +39,8 @@ from kg.read.edition import EditionMeta, find_editions, load_edition_meta
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
 from kg.review import write_review
-from kg.work import Context, Mapped, default_jobs, map_items, map_rows
+from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
 
-ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "kg.ttl"
 
 #: A validation hook: given the staged build folder and its graphs, extend the report.
 Validator = Callable[[Path, list[GraphFile], Report], None]
@@ -141,7 +141,7 @@ def build(
 def _ontology_triples() -> list[Triple]:
     """The ontology with its blank nodes (OWL lists) named canonically (RDFC-1.0), for identical bytes."""
     dataset = Dataset(
-        Quad(t.subject, t.predicate, t.object) for t in parse(path=ONTOLOGY_FILE, format=RdfFormat.TURTLE)
+        Quad(t.subject, t.predicate, t.object) for t in parse(path=ontology_file(), format=RdfFormat.TURTLE)
     )
     dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
     return [q.triple for q in dataset]

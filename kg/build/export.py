@@ -10,7 +10,7 @@ from kg.curated.overlay import Overlay
 from kg.curated.table import curated_path, read_curated, write_curated
 from kg.errors import ConfigError
 from kg.findings import Report
-from kg.model.edition import read_edition
+from kg.build.edition import read_edition
 from kg.read.edition import find_editions, load_edition_meta
 from kg.reference.laws import load_laws
 from kg.reference.organizations import load_gazetteer
