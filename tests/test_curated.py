@@ -15,6 +15,7 @@ from kg.cli import _register, cli
 from kg.config import Settings, load_settings
 from kg.curated.table import COLUMNS
 from kg.errors import ConfigError
+from kg.validate import build_validator
 from tests.paths import ROOT
 
 KG = "<https://kg.example.jp/def/kg#"
@@ -79,10 +80,13 @@ def test_export_refuses_to_overwrite_without_force(data: Path) -> None:
 
 
 def test_round_trip_is_lossless(data: Path, tmp_path: Path) -> None:
-    plain = build(_settings(data), out_dir=tmp_path / "plain", formats=("nt",))
+    # With SHACL on, as kg build runs by default: the curated file's provenance must conform too.
+    validator = build_validator()
+    plain = build(_settings(data), out_dir=tmp_path / "plain", formats=("nt",), validator=validator)
     export_curated(_settings(data))
-    curated = build(_settings(data), out_dir=tmp_path / "curated", formats=("nt",))
-    assert plain.written and curated.written
+    curated = build(_settings(data), out_dir=tmp_path / "curated", formats=("nt",), validator=validator)
+    assert plain.written and curated.written, [str(f) for f in curated.report.errors]
+    assert plain.validated and curated.validated
     added = _lines(tmp_path / "curated") - _lines(tmp_path / "plain")
     removed = _lines(tmp_path / "plain") - _lines(tmp_path / "curated")
     assert removed == set()
@@ -100,8 +104,8 @@ def test_editing_one_mark_changes_only_that_mark(data: Path, tmp_path: Path) -> 
     rows = _rows(path)
     _edit(rows, "06-22", "根拠条文", "◎34条(low|35条|33条)", "◎35条")
     _write(path, rows)
-    after = build(_settings(data), out_dir=tmp_path / "after", formats=("nt",))
-    assert before.written and after.written
+    after = build(_settings(data), out_dir=tmp_path / "after", formats=("nt",), validator=build_validator())
+    assert before.written and after.written, [str(f) for f in after.report.errors]
     changed = _lines(tmp_path / "before") ^ _lines(tmp_path / "after")
     curated_sha = [
         line for line in changed if "/plan/2023/curated> <https://kg.example.jp/def/kg#sha256>" in line

@@ -83,6 +83,7 @@ CASES: list[tuple[str, str, str] | tuple[str, str, str, str]] = [
     ("SourceFileShape", "SRC", _add("SRC", "dcterms:format", '"text/plain"')),
     ("SourceFile-identifier", "SRC", _drop("SRC", "dcterms:identifier")),
     ("SourceFile-sha256", "SRC", _set("SRC", "kg:sha256", '"A3E4"')),
+    ("SourceFile-wasDerivedFrom", "SRC", _add("SRC", "prov:wasDerivedFrom", "$ROW")),
     ("SourceRowShape", "ROW", _add("ROW", "rdfs:comment", '"row"')),
     ("SourceRow-sourceFile", "ROW", _drop("ROW", "kg:sourceFile")),
     ("SourceRow-lineNumber", "ROW", _set("ROW", "kg:lineNumber", "0")),
