@@ -14,7 +14,7 @@ from kg import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kg")
+@click.version_option(__version__, "-V", "--version", prog_name="kg", message="%(prog)s %(version)s")
 def cli() -> None:
     """Build, validate, query and publish the knowledge graph of the 施策集."""
 
