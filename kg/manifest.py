@@ -1,0 +1,204 @@
+"""``manifest.json``: what a build folder holds, written by ``kg build`` and read by every later stage.
+
+The manifest is the contract between the build and everything downstream:
+validating, querying and publishing go through it rather than globbing for
+files, so a graph is loaded and published under exactly the IRI the build
+gave it. One typed record, :class:`Manifest`, is both what the build writes
+(:meth:`Manifest.write`) and what the readers get (:func:`read`), which
+checks that every file it lists is there.
+
+The JSON (keys sorted, one-space indent, UTF-8)::
+
+    {"generator": "kg 0.1.0", "base_iri": "https://kg.example.jp/",
+     "editions": [{"year": 2023, "decided": "2023-06-09", "source": "….txt"}],
+     "graphs": [{"name": "plan-2023", "iri": "…/graph/plan/2023", "triples": 2191,
+                 "ntriples": "plan-2023.nt", "turtle": "plan-2023.ttl"}, …],
+     "dataset": {"trig": "dataset.trig", …}}
+
+A graph's files are keyed by format (``ntriples`` always, ``turtle`` if
+written) beside its name, IRI and triple count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ConfigError
+from kg.files import make_shareable
+
+FILE_NAME = "manifest.json"
+#: A graph's fields other than its files.
+_GRAPH_FIELDS = ("name", "iri", "triples")
+
+
+@dataclass(frozen=True)
+class EditionEntry:
+    """One edition of the plan in the build: its year, decision date and source file name."""
+
+    year: int
+    decided: date
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "decided": self.decided.isoformat(), "source": self.source}
+
+
+@dataclass(frozen=True)
+class GraphEntry:
+    """One named graph of a build: its name, IRI, triple count and its files by format.
+
+    ``files`` maps a format key (``ntriples``, ``turtle``) to a file name in the build folder.
+    """
+
+    name: str
+    iri: str
+    triples: int
+    files: Mapping[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "iri": self.iri, "triples": self.triples, **self.files}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A build folder's contents: graphs in manifest order, editions, dataset-wide files.
+
+    ``directory`` is the folder it was read from (``None`` for one not yet written);
+    it is not part of the JSON.
+    """
+
+    generator: str
+    base_iri: str
+    editions: tuple[EditionEntry, ...]
+    graphs: tuple[GraphEntry, ...]
+    dataset: Mapping[str, str]
+    directory: Path | None = field(default=None, compare=False)
+
+    @property
+    def graph_iris(self) -> list[str]:
+        return [g.iri for g in self.graphs]
+
+    def path(self, name: str) -> Path:
+        """A file the manifest lists, in the folder it was read from."""
+        if self.directory is None:
+            raise ValueError("this manifest was not read from a build folder")
+        return self.directory / name
+
+    def ntriples(self, graph: GraphEntry) -> Path:
+        """The N-Triples file of one of its graphs."""
+        return self.path(graph.files["ntriples"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "generator": self.generator,
+            "base_iri": self.base_iri,
+            "editions": [e.to_dict() for e in self.editions],
+            "graphs": [g.to_dict() for g in self.graphs],
+            "dataset": dict(self.dataset),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def write(self, build_dir: Path) -> Path:
+        """Write ``build_dir/manifest.json`` atomically (a temporary file renamed into place)."""
+        path = build_dir / FILE_NAME
+        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=build_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(self.to_json())
+            make_shareable(Path(tmp))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+def read(build_dir: Path) -> Manifest:
+    """Parse and check ``build_dir/manifest.json``: well formed, and every file it lists is there.
+
+    Raises :class:`~kg.errors.ConfigError` naming the folder or the manifest otherwise.
+    """
+    path = build_dir / FILE_NAME
+    if not path.is_file():
+        raise ConfigError(f"{build_dir} is not a build directory (no {FILE_NAME}); run `kg build` first")
+    try:
+        manifest = from_dict(json.loads(path.read_text(encoding="utf-8")), build_dir)
+    except (ValueError, KeyError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ConfigError(f"{path}: not a kg build manifest ({exc.__class__.__name__}: {exc})") from exc
+    for g in manifest.graphs:
+        for name in g.files.values():
+            if not manifest.path(name).is_file():
+                raise ConfigError(f"{path}: graph {g.name} lists {name}, which is missing")
+    for name in manifest.dataset.values():
+        if not manifest.path(name).is_file():
+            raise ConfigError(f"{path}: the dataset lists {name}, which is missing")
+    return manifest
+
+
+def from_dict(data: object, directory: Path | None = None) -> Manifest:
+    """The manifest that parsed JSON describes; ``ValueError``, ``KeyError`` or ``TypeError`` if malformed."""
+    top = _object(data, "the manifest")
+    editions = tuple(
+        EditionEntry(
+            _int(e["year"], "editions[].year"),
+            date.fromisoformat(_str(e["decided"], "editions[].decided")),
+            _str(e["source"], "editions[].source"),
+        )
+        for e in (_object(item, "editions[]") for item in _list(top["editions"], "editions"))
+    )
+    graphs = tuple(_graph(_object(item, "graphs[]")) for item in _list(top["graphs"], "graphs"))
+    dataset = _files(_object(top["dataset"], "dataset"), "dataset")
+    return Manifest(
+        _str(top["generator"], "generator"), _str(top["base_iri"], "base_iri"), editions, graphs, dataset,
+        directory,
+    )
+
+
+def _graph(g: dict[str, Any]) -> GraphEntry:
+    files = _files({k: v for k, v in g.items() if k not in _GRAPH_FIELDS}, f"graph {g.get('name')}")
+    if "ntriples" not in files:
+        raise KeyError(f"graph {g.get('name')} has no ntriples file")
+    return GraphEntry(_str(g["name"], "graphs[].name"), _str(g["iri"], "graphs[].iri"),
+                      _int(g["triples"], "graphs[].triples"), files)
+
+
+def _files(entries: dict[str, Any], where: str) -> dict[str, str]:
+    files = {key: _str(name, f"{where}: {key}") for key, name in entries.items()}
+    for key, name in files.items():
+        # A plain file name in the build folder: never a path that leads out of it.
+        if name in ("", ".", "..") or Path(name).name != name or "\\" in name:
+            raise ValueError(f"{where}: {key} is {name!r}, not a file name in the build folder")
+    return files
+
+
+def _object(value: object, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} is not a JSON object")
+    return value
+
+
+def _list(value: object, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"{what} is not a JSON array")
+    return value
+
+
+def _str(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} is not a string")
+    return value
+
+
+def _int(value: object, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{what} is not an integer")
+    return value
