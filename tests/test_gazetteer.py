@@ -17,6 +17,7 @@ from kg.reference.organizations import (
     corporate_number_valid,
     load_gazetteer,
     match_key,
+    read_gazetteer,
 )
 
 SHARED_ORGS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "organizations.json"
@@ -245,12 +246,12 @@ def _write(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
 
 def _error(tmp_path: Path, *rows: str, header: str = HEADER) -> InputError:
     with pytest.raises(InputError) as caught:
-        load_gazetteer(_write(tmp_path, *rows, header=header))
+        read_gazetteer(_write(tmp_path, *rows, header=header))
     return caught.value
 
 
 def test_a_good_file_loads(tmp_path: Path) -> None:
-    gazetteer = load_gazetteer(_write(tmp_path, *GOOD))
+    gazetteer = read_gazetteer(_write(tmp_path, *GOOD))
     assert [org.id for org in gazetteer] == ["mic", "fdma"]
     assert gazetteer.get("fdma") is not None and gazetteer.get("nope") is None
 
@@ -314,4 +315,4 @@ def test_rejects_a_short_row(tmp_path: Path) -> None:
 
 def test_rejects_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError):
-        load_gazetteer(tmp_path / "absent.csv")
+        read_gazetteer(tmp_path / "absent.csv")

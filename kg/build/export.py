@@ -28,7 +28,8 @@ def export_curated(settings: Settings, *, force: bool = False, encoding: str | N
     An existing table is a person's work: it is rewritten (with its edits and
     確認済 flags carried over) only with ``force``.
     """
-    gazetteer, laws = load_gazetteer(), load_laws()
+    user_reference = settings.data_dir / "reference"
+    gazetteer, laws = load_gazetteer(user_reference), load_laws(user_reference)
     report = Report()
     pending: list[tuple[Path, list[dict[str, str]]]] = []
     for directory in find_editions(settings.data_dir):

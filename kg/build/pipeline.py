@@ -91,8 +91,8 @@ def build(
     target = (out_dir or settings.build_dir).resolve()
     _check_target(target, settings)
     minter = Minter(settings.base_iri)
-    gazetteer = load_gazetteer()
-    laws = load_laws()
+    gazetteer = load_gazetteer(settings.data_dir / "reference")
+    laws = load_laws(settings.data_dir / "reference")
     report = Report()
     metas = [load_edition_meta(d) for d in find_editions(settings.data_dir)]
     _check_unique_years(metas)

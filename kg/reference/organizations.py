@@ -1,8 +1,10 @@
 """The gazetteer of Japan's central government: ``data/reference/organizations.csv``.
 
-This is the only module that opens that file. Each row is one organisation of
-the central government as of 2023–2026, with its sources; loading validates the
-whole file and raises :class:`kg.errors.InputError` at the first bad row.
+This is the only module that opens that file (and a user's
+``<data_dir>/reference/organizations.csv``, whose rows replace or extend the
+bundled ones by ``id``). Each row is one organisation of the central government
+as of 2023–2026, with its sources; loading validates the whole (merged) file and
+raises :class:`kg.errors.InputError` at the first bad row, naming its file and line.
 
 Columns: ``id`` (short stable ASCII slug, used in IRIs), ``name_ja``,
 ``name_en``, ``abbreviation_en`` (only where a source gives one), ``kind``,
@@ -37,20 +39,20 @@ its ``variants_ja`` or its name qualified by its parent's (``総務省消防庁`
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from kg.errors import InputError, Position
 from kg.records import MatchMethod
-from kg.resources import reference_dir
+from kg.reference._csv import REFERENCE_DIR, ReferenceFile, Row, merge_rows, reference_files
 
-#: Where the gazetteer lives, found from this file so that any working directory works.
-DEFAULT_PATH = reference_dir() / "organizations.csv"
+#: The bundled gazetteer (a user's ``<data_dir>/reference/organizations.csv`` is merged over it).
+DEFAULT_PATH = REFERENCE_DIR / "organizations.csv"
 
 COLUMNS = (
     "id",
@@ -159,50 +161,46 @@ class Gazetteer:
         return None
 
 
-def load_gazetteer(path: Path | None = None) -> Gazetteer:
-    """Read and validate the gazetteer (default: ``data/reference/organizations.csv``)."""
-    path = path or DEFAULT_PATH
-    where = str(path)
-    try:
-        fh = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        message = f"cannot read the organisation gazetteer: {exc.strerror}"
-        raise InputError(message, Position(file=where)) from exc
-    organizations: list[Organization] = []
-    lines: dict[str, int] = {}
-    names: dict[str, tuple[str, int]] = {}  # match key -> (id, line) of every name and variant
-    with fh:
-        reader = csv.DictReader(fh)
-        header = tuple(reader.fieldnames or ())
-        if header != COLUMNS:
-            raise InputError(
-                f"the header must be {','.join(COLUMNS)} (found {','.join(header) or 'nothing'})",
-                Position(file=where, line=1),
-            )
-        for row in reader:
-            line = reader.line_num
-            if None in row or any(value is None for value in row.values()):
-                raise InputError(f"the row must have {len(COLUMNS)} cells", Position(file=where, line=line))
-            org = _organization(row, Position(file=where, line=line))
-            if org.id in lines:
+def load_gazetteer(user_dir: Path | None = None) -> Gazetteer:
+    """The bundled gazetteer, with ``user_dir / "organizations.csv"`` (if there) merged in by ``id``.
+
+    A user row with a bundled id replaces that organisation, one with a new id
+    adds an organisation; the merged whole is validated (names unique, parents
+    known, no cycles), and an error names the file and line of the row at fault.
+    Cached by the files' paths, modification times and sizes.
+    """
+    return _load(reference_files("organizations.csv", user_dir))
+
+
+def read_gazetteer(*paths: Path) -> Gazetteer:
+    """Read and validate gazetteer files, each later file's rows replacing or extending the earlier ones'."""
+    return _load(tuple(ReferenceFile.of(path) for path in paths))
+
+
+@cache
+def _load(files: tuple[ReferenceFile, ...]) -> Gazetteer:
+    rows = merge_rows(files, COLUMNS, lambda cells: cells["id"], "id", exact=True)
+    organizations = [_organization(row.cells, row.position) for row in rows]
+    row_of = {org.id: row for org, row in zip(organizations, rows, strict=True)}
+    names: dict[str, tuple[str, Row]] = {}  # match key -> (id, row) of every name and variant
+    for org, row in zip(organizations, rows, strict=True):
+        for name in (org.name_ja, *org.variants_ja):
+            key = match_key(name)
+            if key in names:
+                other_id, other = names[key]
+                # Reported at the row from the later (the user's) file, else at this, the later, row.
+                if other.source > row.source:
+                    at, also_id, also = other, org.id, row
+                else:
+                    at, also_id, also = row, other_id, other
                 raise InputError(
-                    f"duplicate id {org.id!r} (first at line {lines[org.id]})",
-                    Position(file=where, line=line, column_name="id"),
+                    f"duplicate name {name!r} (also {also_id!r} at {also.position})",
+                    replace(at.position, column_name="name_ja"),
                 )
-            lines[org.id] = line
-            for name in (org.name_ja, *org.variants_ja):
-                key = match_key(name)
-                if key in names:
-                    other, other_line = names[key]
-                    raise InputError(
-                        f"duplicate name {name!r} (also {other!r} at line {other_line})",
-                        Position(file=where, line=line, column_name="name_ja"),
-                    )
-                names[key] = (org.id, line)
-            organizations.append(org)
+            names[key] = (org.id, row)
     by_id = {org.id: org for org in organizations}
     for org in organizations:
-        _check_parent(org, by_id, Position(file=where, line=lines[org.id], column_name="parent_id"))
+        _check_parent(org, by_id, replace(row_of[org.id].position, column_name="parent_id"))
     return Gazetteer(organizations)
 
 
