@@ -11,9 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
+from string import Formatter
 
 from kg.errors import Position
+
+#: The value of a template field as a finding keeps it: a JSON scalar, so that
+#: findings stay hashable, pickle cheaply (they travel between worker processes)
+#: and serialise as they are (``kg build --findings``).
+FieldValue = str | int | float | bool | None
 
 
 class Severity(StrEnum):
@@ -32,6 +38,20 @@ class FindingType:
     severity: Severity
     template: str
     description: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the template's fields, in the order they appear (each once)."""
+        return template_fields(self.template)
+
+
+def template_fields(template: str) -> tuple[str, ...]:
+    """The field names of a ``str.format`` template (``{value!r}`` → ``value``), each once, in order."""
+    names: dict[str, None] = {}
+    for _text, name, _spec, _conversion in Formatter().parse(template):
+        if name is not None:
+            names[name.split(".", 1)[0].split("[", 1)[0]] = None
+    return tuple(names)
 
 
 def _t(code: str, severity: Severity, template: str, description: str) -> FindingType:
@@ -62,7 +82,8 @@ FINDING_TYPES: dict[str, FindingType] = {
             "unknown-article-label",
             E,
             "unknown article column label {label!r}",
-            "A header names an article column that the law reference data does not know.",
+            "A header, or edition.toml, names an article column that the edition or the law reference"
+            " data does not know.",
         ),
         _t(
             "truncated-row",
@@ -173,17 +194,38 @@ FINDING_TYPES: dict[str, FindingType] = {
         ),
         _t("shacl-info", INFO, "{message}", "A SHACL note."),
         _t(
+            "lineage-unconfirmed",
+            W,
+            "measure {measure} of {edition} has the ID of a measure of {previous} named {name!r}: not linked"
+            " (a row in data/lineage.csv links them)",
+            "A measure has the ID of one in the previous edition but another name, so it is not taken as the"
+            " same measure without a crosswalk row.",
+        ),
+        _t(
+            "crosswalk-unknown-measure",
+            E,
+            "data/lineage.csv names measure {measure} of edition {edition}, which the build does not have",
+            "A crosswalk row names an edition or measure that is not in the data.",
+        ),
+        _t(
             "unverified-numbering",
             W,
-            "{law}: article numbering after {until} is not in the reference data"
-            " (edition decided {date}); articles are linked by the numbering known up to {until}",
-            "An edition decided after the date up to which the law reference data is checked.",
+            "{law}: no source says which article was numbered {number} on {date}"
+            " (numbering known for {coverage}); the column {label} is linked to no article",
+            "An article column whose number the law reference data does not cover on the decision date.",
         ),
         _t(
             "bad-fiscal-year",
             E,
             "{value!r} is not a plausible fiscal year",
             "A year outside the plan's range.",
+        ),
+        _t(
+            "input-error",
+            E,
+            "{message}",
+            "The input could not be read at all (an :class:`kg.errors.InputError`: kg build stops at"
+            " once, exit 3). Made only for the findings file of ``kg build --findings``.",
         ),
     ]
 }
@@ -194,7 +236,9 @@ class Finding:
     """One thing a run noticed, with where it was found.
 
     ``raw`` is the source cell as written; ``inferred`` and ``confidence`` say
-    what the builder concluded from it, for the review report.
+    what the builder concluded from it, for the review report. ``fields`` are
+    the values the message was made from (its template's fields, as name/value
+    pairs in template order), so that tools need not parse ``message``.
     """
 
     code: str
@@ -204,6 +248,12 @@ class Finding:
     raw: str | None = None
     inferred: str | None = None
     confidence: str | None = None
+    fields: tuple[tuple[str, FieldValue], ...] = ()
+
+    @property
+    def values(self) -> dict[str, FieldValue]:
+        """``fields`` as a dictionary."""
+        return dict(self.fields)
 
     def __str__(self) -> str:
         where = str(self.position)
@@ -223,8 +273,20 @@ def finding(
     confidence: str | None = None,
     **fields: object,
 ) -> Finding:
-    """Make a finding of a registered type, filling its message template from ``fields``."""
+    """Make a finding of a registered type, filling its message template from ``fields``.
+
+    ``fields`` must be exactly the template's fields (a :class:`TypeError`
+    otherwise: a programming error, which tests/test_findings.py also checks
+    statically). The finding keeps them, each as a JSON scalar (enums by
+    value, anything else as its ``str``).
+    """
     ftype = FINDING_TYPES[code]
+    names = ftype.fields
+    if set(fields) != set(names):
+        raise TypeError(
+            f"finding {code!r} takes the fields {', '.join(names) or '(none)'},"
+            f" not {', '.join(sorted(fields)) or '(none)'}"
+        )
     return Finding(
         code=code,
         severity=ftype.severity,
@@ -233,7 +295,18 @@ def finding(
         raw=raw,
         inferred=inferred,
         confidence=confidence,
+        fields=tuple((name, _scalar(fields[name])) for name in names),
     )
+
+
+def _scalar(value: object) -> FieldValue:
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        return str(value)  # a plain str, also of a str subclass
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
 
 
 @dataclass

@@ -7,7 +7,7 @@ and the mapping share one representation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -87,6 +87,13 @@ class Target:
     text: str  # the phrase the target was read from
 
 
+class KpiKind(StrEnum):
+    """What a KPI column measures, where an edition splits KPIs in two (2022: 進捗 / 効果)."""
+
+    PROGRESS = "progress"  # KPI（進捗）: progress of the measure itself
+    EFFECT = "effect"  # KPI（効果）: the effect it aims at
+
+
 @dataclass(frozen=True)
 class Kpi:
     """One KPI item of a measure. ``text`` is always kept in full."""
@@ -97,6 +104,7 @@ class Kpi:
     deadline_fiscal_year: int | None = None
     deadline_text: str | None = None
     target: Target | None = None
+    kind: KpiKind | None = None  # what the KPI column measures, where the edition says
 
 
 @dataclass(frozen=True)
@@ -150,18 +158,83 @@ class Measure:
 
 
 @dataclass(frozen=True)
-class Edition:
-    """One edition of the 施策集 and where it was read from."""
+class KpiColumn:
+    """A KPI column of an edition's table: its header text and what its KPIs measure."""
 
-    year: int
+    header: str
+    kind: KpiKind | None = None
+
+
+@dataclass(frozen=True)
+class ArticleColumn:
+    """An article column of an edition's table: the label, and what it names.
+
+    ``article`` and ``paragraphs`` are numbers in the law *as in force on the
+    edition's decision date*; which provision that is on that date is for the
+    law reference data to say (:mod:`kg.reference.laws`).
+    """
+
+    label: str  # normalised (no spaces, NFKC): 11条1項2項
+    raw: str  # as edition.toml spells it: 11条 1項 2項
+    law_id: str
+    article: int
+    paragraphs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """The columns of one edition's table, by the header text that edition uses.
+
+    Nothing about a particular year's table is written in code: each edition's
+    ``edition.toml`` says which headers name the fixed columns (ID, name, KPIs,
+    description, ministries) and which article labels head the mark columns.
+    """
+
+    id: str
+    name: str
+    kpis: tuple[KpiColumn, ...]
+    description: str
+    organizations: str
+    articles: tuple[ArticleColumn, ...]
+
+    def fixed(self) -> dict[str, str]:
+        """The single fixed columns by role (``id``, ``name``, ``description``)."""
+        return {"id": self.id, "name": self.name, "description": self.description}
+
+    def article(self, label: str) -> ArticleColumn | None:
+        """The article column of a normalised label, or None."""
+        for column in self.articles:
+            if column.label == label:
+                return column
+        return None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(a.label for a in self.articles)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the 施策集 and where it was read from.
+
+    ``key`` is the Cabinet decision date (``2023-06-09``): two editions can
+    share a year (2021-06-18 and 2021-12-24), never a decision date.
+    """
+
+    key: str
     title_ja: str
     title_en: str
     decided: date
     source_file: str
     sha256: str
-    article_columns: tuple[str, ...] = field(default=())
+    layout: TableLayout
     curated_file: str | None = None  # the curated table read over the extract, if any
     curated_sha256: str | None = None
+    note: str | None = None
+
+    @property
+    def year(self) -> int:
+        return self.decided.year
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from kg.findings import Finding
 
 #: Finding codes that record an inference (or a doubt) for a person to check.
 REVIEW_CODES = (
+    "lineage-unconfirmed",
     "uncertain-mark-column",
     "unplaceable-mark",
     "unexpected-mark-cell",

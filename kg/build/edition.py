@@ -41,7 +41,7 @@ class EditionReading:
     def items(self) -> Iterator[Assembled]:
         """The measures as assembled from the extract, with the curated table applied."""
         t = self.table
-        items = assemble_rows(t.rows(), t.labels, self.edition.sha256, self.gazetteer)
+        items = assemble_rows(t.rows(), t.layout, self.edition.sha256, self.gazetteer)
         if self.overlay is not None and self.curated_rows is not None:
             items = overlay_rows(items, self.curated_rows, self.overlay)
         return items
@@ -65,47 +65,48 @@ def read_edition(
             " the source file was changed",
             Position(str(meta.source)),
         )
-    table = read_table(source)
+    table = read_table(source, meta.layout)
     report.extend(table.findings)
-    _check_labels(source.name, table, laws, report)
-    for law in laws.laws.values():
-        if meta.decided > law.numbering_known_until:
-            report.add(
-                finding(
-                    "unverified-numbering",
-                    Position(str(meta.directory / "edition.toml")),
-                    law=law.title_ja,
-                    date=meta.decided.isoformat(),
-                    until=law.numbering_known_until.isoformat(),
-                )
-            )
-    curated = curated_path(data_dir, meta.year)
+    _check_labels(meta, source.name, table, laws, report)
+    curated = curated_path(data_dir, meta.key)
     rows: list[CuratedRow] | None = None
     overlay = curated_name = curated_sha = None
     if use_curated and curated.is_file():
         rows, curated_sha = read_curated(curated)  # always UTF-8 (kg export writes it)
         curated_name = curated.name
-        overlay = Overlay(gazetteer, laws, curated_sha)
+        overlay = Overlay(gazetteer, meta.layout, curated_sha)
     edition = Edition(
-        meta.year,
+        meta.key,
         meta.title_ja,
         meta.title_en,
         meta.decided,
         source.name,
         source.sha256,
-        table.labels,
+        meta.layout,
         curated_name,
         curated_sha,
+        meta.note,
     )
     return EditionReading(edition, table, gazetteer, rows, overlay)
 
 
-def _check_labels(file: str, table: TableReading, laws: LawReference, report: Report) -> None:
-    """Each unknown label once, at the first header naming it (headers repeat in every block)."""
+def _check_labels(
+    meta: EditionMeta, file: str, table: TableReading, laws: LawReference, report: Report
+) -> None:
+    """Check the edition's article columns against its headers and the law reference data.
+
+    A label a header prints that edition.toml does not list is an error (once, at
+    the first header naming it: headers repeat in every block); a law edition.toml
+    names that the reference data lacks is an error; a column whose number the
+    reference data does not cover on the decision date is a warning (its marks
+    are kept, linked to no article).
+    """
+    toml = str(meta.directory / "edition.toml")
+    layout = meta.layout
     seen: set[str] = set()
     for header in table.headers:
         for article in header.articles:
-            if laws.column(article.label) is None and article.label not in seen:
+            if layout.article(article.label) is None and article.label not in seen:
                 seen.add(article.label)
                 report.add(
                     finding(
@@ -115,3 +116,19 @@ def _check_labels(file: str, table: TableReading, laws: LawReference, report: Re
                         label=article.raw,
                     )
                 )
+    for column in layout.articles:
+        law = laws.laws.get(column.law_id)
+        if law is None:
+            raise InputError(f"[table.articles] names a law the reference data lacks: {column.law_id}", Position(toml))
+        if laws.resolve(column.law_id, column.article, meta.decided) is None:
+            report.add(
+                finding(
+                    "unverified-numbering",
+                    Position(toml, column_name=column.raw),
+                    law=law.title_ja,
+                    number=column.article,
+                    date=meta.key,
+                    coverage=laws.coverage(column.law_id),
+                    label=column.raw,
+                )
+            )

@@ -11,7 +11,7 @@ from kg.curated.table import curated_path, read_curated, write_curated
 from kg.errors import ConfigError
 from kg.findings import Report
 from kg.build.edition import read_edition
-from kg.read.edition import find_editions, load_edition_meta
+from kg.read.edition import load_editions
 from kg.reference.laws import load_laws
 from kg.reference.organizations import load_gazetteer
 
@@ -23,7 +23,7 @@ class ExportResult:
 
 
 def export_curated(settings: Settings, *, force: bool = False, encoding: str | None = None) -> ExportResult:
-    """Write ``data/curated/<year>.csv`` for every edition; nothing is written if any edition has errors.
+    """Write ``data/curated/<edition>.csv`` (by decision date) for every edition; nothing is written if any edition has errors.
 
     An existing table is a person's work: it is rewritten (with its edits and
     確認済 flags carried over) only with ``force``.
@@ -32,9 +32,8 @@ def export_curated(settings: Settings, *, force: bool = False, encoding: str | N
     gazetteer, laws = load_gazetteer(user_reference), load_laws(user_reference)
     report = Report()
     pending: list[tuple[Path, list[dict[str, str]]]] = []
-    for directory in find_editions(settings.data_dir):
-        meta = load_edition_meta(directory)
-        target = curated_path(settings.data_dir, meta.year)
+    for meta in load_editions(settings.data_dir):
+        target = curated_path(settings.data_dir, meta.key)
         if target.exists() and not force:
             raise ConfigError(f"{target} exists (a person's edits?); use --force to rewrite it")
         reviewed: set[str] = set()
@@ -42,7 +41,7 @@ def export_curated(settings: Settings, *, force: bool = False, encoding: str | N
             rows, _ = read_curated(target)
             reviewed = {r.measure_id for r in rows if r.reviewed}
         reading = read_edition(meta, settings.data_dir, gazetteer, laws, report, encoding=encoding)
-        overlay = Overlay(gazetteer, laws, reading.edition.curated_sha256 or "")
+        overlay = Overlay(gazetteer, meta.layout, reading.edition.curated_sha256 or "")
         out: list[dict[str, str]] = []
         for item in reading.items():
             report.extend(item.findings)

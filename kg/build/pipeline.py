@@ -18,13 +18,15 @@ from pathlib import Path
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Triple, parse
 
 from kg import __version__
+from kg.build.edition import read_edition
+from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
 from kg.config import Settings
-from kg.resources import ontology_file
 from kg.errors import ConfigError, InputError, Position
 from kg.files import make_shareable
 from kg.findings import Report
-from kg.build.edition import read_edition
+from kg.manifest import EditionEntry, Manifest
 from kg.rdf.plan import PlanMapper
+from kg.rdf.lineage import lineage_links, lineage_triples
 from kg.rdf.reference import law_triples, organization_triples
 from kg.rdf.terms import Minter
 from kg.rdf.write import (
@@ -35,12 +37,13 @@ from kg.rdf.write import (
     write_graph_formats,
     write_manifest,
 )
-from kg.read.edition import EditionMeta, find_editions, load_edition_meta
+from kg.build.lineage import LineageBook
+from kg.read.crosswalk import read_crosswalk
+from kg.read.edition import EditionMeta, load_editions
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
+from kg.resources import ontology_file
 from kg.review import write_review
-from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
-
 
 #: A validation hook: given the staged build folder and its graphs, extend the report.
 Validator = Callable[[Path, list[GraphFile], Report], None]
@@ -48,7 +51,7 @@ Validator = Callable[[Path, list[GraphFile], Report], None]
 
 @dataclass
 class EditionSummary:
-    year: int
+    key: str
     source: str
     measures: int = 0
     kpis: int = 0
@@ -94,8 +97,8 @@ def build(
     gazetteer = load_gazetteer(settings.data_dir / "reference")
     laws = load_laws(settings.data_dir / "reference")
     report = Report()
-    metas = [load_edition_meta(d) for d in find_editions(settings.data_dir)]
-    _check_unique_years(metas)
+    metas = load_editions(settings.data_dir)
+    book = LineageBook(read_crosswalk(settings.data_dir))
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     make_shareable(stage)  # it becomes the published build folder
@@ -104,16 +107,23 @@ def build(
         graphs: list[GraphFile] = []
         summaries: list[EditionSummary] = []
         for meta in metas:
-            sink = GraphSink(f"plan-{meta.year}", minter.plan_graph(meta.year), stage)
+            sink = GraphSink(f"plan-{meta.key}", minter.plan_graph(meta.key), stage)
             sinks.append(sink)
             summaries.append(
-                _build_edition(meta, settings.data_dir, sink, minter, gazetteer, laws, report, encoding, jobs)
+                _build_edition(
+                    meta, settings.data_dir, sink, minter, gazetteer, laws, report, encoding, jobs, book
+                )
             )
-            graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.year)))
+            graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.key)))
             shutil.rmtree(stage / ".chunks", ignore_errors=True)
+        report.extend(book.unused())
+        lineage = GraphSink("lineage", minter.graph("lineage"), stage)
+        sinks.append(lineage)
+        lineage.add_block(lineage_triples(minter, book.new))
+        graphs.append(write_graph_formats(stage, lineage, formats, _reference_prefixes(minter)))
         ref = GraphSink("reference", minter.graph("reference"), stage)
         ref.add_block(organization_triples(minter, gazetteer))
-        ref.add_block(law_triples(minter, laws, (m.decided for m in metas)))
+        ref.add_block(law_triples(minter, laws, ((m.decided, m.layout) for m in metas)))
         graphs.insert(0, write_graph_formats(stage, ref, formats, _reference_prefixes(minter)))
         onto = GraphSink("ontology", minter.graph("ontology"), stage)
         onto.add_block(_ontology_triples())
@@ -147,14 +157,6 @@ def _ontology_triples() -> list[Triple]:
     return [q.triple for q in dataset]
 
 
-def _check_unique_years(metas: list[EditionMeta]) -> None:
-    seen: dict[int, Path] = {}
-    for m in metas:
-        if m.year in seen:
-            raise InputError(f"edition year {m.year} also in {seen[m.year]}", Position(str(m.directory)))
-        seen[m.year] = m.directory
-
-
 def _build_edition(
     meta: EditionMeta,
     data_dir: Path,
@@ -165,12 +167,13 @@ def _build_edition(
     report: Report,
     encoding: str | None,
     jobs: int | None,
+    book: LineageBook,
 ) -> EditionSummary:
     reading = read_edition(meta, data_dir, gazetteer, laws, report, encoding=encoding)
     mapper = PlanMapper(minter, reading.edition, laws)
     sink.add_block(mapper.edition_triples())
     chunks = sink.spool_dir / ".chunks"
-    ctx = Context(mapper, reading.table.labels, reading.edition.sha256, gazetteer, chunks)
+    ctx = Context(mapper, meta.layout, reading.edition.sha256, gazetteer, chunks)
     results: Iterable[Mapped]
     if reading.overlay is None:
         # The streaming path: rows go straight to (possibly parallel) normalising and mapping.
@@ -179,22 +182,30 @@ def _build_edition(
     else:
         # A curated table needs the whole extract to overlay: editions that have one are small.
         results = map_items(ctx, reading.items(), sink)
-    summary = EditionSummary(meta.year, reading.edition.source_file)
+    summary = EditionSummary(meta.key, reading.edition.source_file)
+    names: dict[str, str] = {}
+    positions: dict[str, Position] = {}
     for r in results:
         report.extend(r.findings)
         if not r.mapped:
             continue
+        names[r.measure_id] = r.name
+        if r.source is not None:
+            positions[r.measure_id] = r.source
         summary.measures += 1
         summary.kpis += r.kpis
         summary.participations += r.participations
         summary.marks.update(r.marks)
         summary.organizations.update(r.organizations)
+    assigned, lineage_findings = book.add_edition(meta.key, names, positions)
+    report.extend(lineage_findings)
+    sink.add_block(lineage_links(minter, meta.key, assigned))
     return summary
 
 
-def _plan_prefixes(minter: Minter, year: int) -> dict[str, str]:
+def _plan_prefixes(minter: Minter, edition: str) -> dict[str, str]:
     kinds = ("measure", "kpi", "mark", "participation", "row")
-    return {**{k: minter.edition_namespace(year, k) for k in kinds}, **_reference_prefixes(minter)}
+    return {**{k: minter.edition_namespace(edition, k) for k in kinds}, **_reference_prefixes(minter)}
 
 
 def _reference_prefixes(minter: Minter) -> dict[str, str]:
@@ -204,16 +215,14 @@ def _reference_prefixes(minter: Minter) -> dict[str, str]:
 
 def _manifest(
     settings: Settings, graphs: list[GraphFile], files: dict[str, str], metas: list[EditionMeta]
-) -> dict[str, object]:
-    return {
-        "generator": f"kg {__version__}",
-        "base_iri": settings.base_iri,
-        "editions": [
-            {"year": m.year, "decided": m.decided.isoformat(), "source": m.source.name} for m in metas
-        ],
-        "graphs": [{"name": g.name, "iri": g.iri, "triples": g.triples, **g.files} for g in graphs],
-        "dataset": files,
-    }
+) -> Manifest:
+    return Manifest(
+        generator=f"kg {__version__}",
+        base_iri=settings.base_iri,
+        editions=tuple(EditionEntry(m.year, m.decided, m.source.name) for m in metas),
+        graphs=tuple(graphs),
+        dataset=files,
+    )
 
 
 def _check_target(target: Path, settings: Settings) -> None:

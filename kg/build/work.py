@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from kg.errors import Position
 from kg.findings import Finding
 from kg.build.assemble import assemble_row
-from kg.records import Assembled
+from kg.records import Assembled, TableLayout
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
 from kg.read.table import RawRow
@@ -41,7 +42,7 @@ class Context:
     """What mapping a row needs; sent once to each worker."""
 
     mapper: PlanMapper
-    labels: tuple[str, ...]
+    layout: TableLayout
     sha256: str
     gazetteer: Gazetteer
     spool_dir: Path  # where workers write their chunks
@@ -57,6 +58,9 @@ class Mapped:
     participations: int = 0
     marks: tuple[str, ...] = ()  # confidence of each mark
     organizations: tuple[str, ...] = ()
+    measure_id: str = ""  # the measure's ID and name, for its lineage across editions
+    name: str = ""
+    source: Position | None = None
 
 
 def map_item(ctx: Context, item: Assembled) -> tuple[Mapped, Blocks]:
@@ -73,6 +77,9 @@ def map_item(ctx: Context, item: Assembled) -> tuple[Mapped, Blocks]:
         len(m.participations),
         tuple(str(mark.confidence) for mark in m.marks),
         tuple(p.org_id for p in m.participations),
+        m.id,
+        m.name,
+        Position(m.source.file, m.source.line, measure_id=m.id),
     )
     return counts, blocks
 
@@ -81,7 +88,7 @@ def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Blocks]:
     """Map a row; a finding in its place (a row that could not be read) passes through in order."""
     if isinstance(row, Finding):
         return Mapped((row,)), []
-    return map_item(ctx, assemble_row(row, ctx.labels, ctx.sha256, ctx.gazetteer))
+    return map_item(ctx, assemble_row(row, ctx.layout, ctx.sha256, ctx.gazetteer))
 
 
 def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Iterator[Mapped]:

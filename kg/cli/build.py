@@ -9,8 +9,9 @@ import click
 from kg.build.pipeline import BuildResult, build
 from kg.cli._common import reports_errors, settings_options
 from kg.config import Settings
-from kg.errors import InputError, ValidationFailed
+from kg.errors import ConfigError, InputError, ValidationFailed
 from kg.findings import Severity
+from kg.findings_io import FINDINGS_FORMATS, findings_format, input_error_finding, write_findings
 from kg.rdf.write import FORMATS
 
 
@@ -39,6 +40,19 @@ from kg.rdf.write import FORMATS
     show_default=True,
     help="Print at most this many warnings and notes (all are in review.md).",
 )
+@click.option(
+    "--findings",
+    "findings_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write every finding (all severities, with their fields) to this file, even when the"
+    " build fails; .json or .csv.",
+)
+@click.option(
+    "--findings-format",
+    "findings_as",
+    type=click.Choice(FINDINGS_FORMATS),
+    help="Format of --findings (default: from its suffix).",
+)
 def command(
     settings: Settings,
     out_dir: Path | None,
@@ -48,17 +62,33 @@ def command(
     quiet: bool,
     jobs: int | None,
     max_notes: int,
+    findings_path: Path | None,
+    findings_as: str | None,
 ) -> None:
     """Build the knowledge graph of every edition under the data folder."""
     wanted = {f.strip() for f in formats.split(",") if f.strip()} | {"nt"}
+    findings_fmt = None
+    if findings_path is not None:
+        findings_fmt = _findings_target(findings_path, findings_as, out_dir or settings.build_dir)
     validator = None
     if validate:
         from kg.validate import build_validator
 
         validator = build_validator()
-    result = build(
-        settings, out_dir=out_dir, formats=sorted(wanted), encoding=encoding, validator=validator, jobs=jobs
-    )
+    try:
+        result = build(
+            settings,
+            out_dir=out_dir,
+            formats=sorted(wanted),
+            encoding=encoding,
+            validator=validator,
+            jobs=jobs,
+        )
+    except InputError as exc:
+        if findings_path is not None:  # the one finding there is: why nothing could be read
+            write_findings(findings_path, [input_error_finding(exc)], findings_fmt)
+        raise
+    count = None if findings_path is None else write_findings(findings_path, result.report, findings_fmt)
     notes = [f for f in result.report if f.severity is not Severity.ERROR]
     for f in result.report.errors:
         click.echo(str(f), err=True)
@@ -69,9 +99,22 @@ def command(
             click.echo(f"… and {len(notes) - max_notes} more warnings and notes (see review.md)", err=True)
     if not quiet or not result.written:
         click.echo(render_summary(result, validate))
+        if count is not None:
+            click.echo(f"findings: all {count} written to {findings_path}")
     if not result.written:
         shacl_only = all(f.code == "shacl-violation" for f in result.report.errors)
         raise SystemExit(ValidationFailed.exit_code if shacl_only else InputError.exit_code)
+
+
+def _findings_target(path: Path, fmt: str | None, out_dir: Path) -> str:
+    """The format of the findings file; refuse a file inside the output folder (a build replaces it whole)."""
+    chosen = findings_format(path, fmt)
+    if path.resolve().is_relative_to(out_dir.resolve()):
+        raise ConfigError(
+            f"{path}: the findings file cannot be inside the output folder {out_dir}"
+            " (a build replaces that folder whole, and a failed build leaves it untouched)"
+        )
+    return chosen
 
 
 def render_summary(result: BuildResult, validate: bool) -> str:
@@ -80,7 +123,7 @@ def render_summary(result: BuildResult, validate: bool) -> str:
     for e in result.editions:
         marks = ", ".join(f"{k} {e.marks.get(k, 0)}" for k in ("high", "medium", "low"))
         lines.append(
-            f"edition {e.year} ({e.source}): {e.measures} measures, {e.kpis} KPIs, "
+            f"edition {e.key} ({e.source}): {e.measures} measures, {e.kpis} KPIs, "
             f"{sum(e.marks.values())} marks ({marks}), {e.participations} participations "
             f"of {len(e.organizations)} organisations"
         )

@@ -24,9 +24,18 @@ from kg.errors import Position
 from kg.findings import Finding, Severity, finding
 from kg.normalise.kpi import kpis_from_items
 from kg.normalise.organizations import parse_organizations
-from kg.read.table import FIXED_COLUMNS, MEASURE_ID, ORGANIZATIONS_HEADER
-from kg.records import Assembled, Confidence, Kpi, Mark, Measure, Participation, SourceRow, SplitMethod
-from kg.reference.laws import LawReference
+from kg.read.table import MEASURE_ID
+from kg.records import (
+    Assembled,
+    Confidence,
+    Kpi,
+    Mark,
+    Measure,
+    Participation,
+    SourceRow,
+    SplitMethod,
+    TableLayout,
+)
 from kg.reference.organizations import Gazetteer
 from kg.review import REVIEW_CODES
 
@@ -34,9 +43,9 @@ from kg.review import REVIEW_CODES
 class Overlay:
     """What every row of one curated table needs: reference data and the file's identity."""
 
-    def __init__(self, gazetteer: Gazetteer, laws: LawReference, sha256: str) -> None:
+    def __init__(self, gazetteer: Gazetteer, layout: TableLayout, sha256: str) -> None:
         self.gazetteer = gazetteer
-        self.laws = laws
+        self.layout = layout
         self.sha256 = sha256
         self.names = {o.id: o.name_ja for o in gazetteer.by_id.values()}
 
@@ -72,9 +81,9 @@ class Overlay:
         # Doubts about stray cells in the mark area hold whatever the table says.
         kept = [f for f in base_findings if f.code == "unexpected-mark-cell"]
         if unchanged("name"):
-            kept += base_notes(FIXED_COLUMNS["name"])
+            kept += base_notes(self.layout.name)
         if unchanged("description"):
-            kept += base_notes(FIXED_COLUMNS["description"])
+            kept += base_notes(self.layout.description)
 
         name = row.cells["name"].strip()
         if not name:
@@ -83,7 +92,7 @@ class Overlay:
 
         if base is not None and unchanged("kpis"):
             kpis: tuple[Kpi, ...] = base.kpis
-            out.extend(base_notes(FIXED_COLUMNS["kpi"]))
+            out.extend(n for k in self.layout.kpis for n in base_notes(k.header))
         else:
             kpis, kpi_findings = self._kpis(row)
             out.extend(kpi_findings)
@@ -91,7 +100,7 @@ class Overlay:
         if base is not None and unchanged("organizations"):
             participations: tuple[Participation, ...] = base.participations
             concerned = base.concerned_ministries
-            out.extend(base_notes(ORGANIZATIONS_HEADER))
+            out.extend(base_notes(self.layout.organizations))
         else:
             participations, concerned, org_findings = self._organizations(row)
             out.extend(org_findings)
@@ -167,7 +176,7 @@ class Overlay:
                 findings.append(finding("bad-curated-mark", where, raw=token, detail=str(exc)))
                 continue
             for label in (parsed.label, *parsed.alternatives):
-                if label is not None and self.laws.column(label) is None:
+                if label is not None and self.layout.article(label) is None:
                     findings.append(finding("unknown-article-label", where, raw=token, label=label))
             # An edited token keeps the source cell of the mark it replaces, if that one is free.
             old_mark = base_marks[i] if i < len(base_marks) and i not in used else None

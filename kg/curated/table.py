@@ -48,8 +48,9 @@ class CuratedRow:
         return Position(self.file, self.line, column, COLUMNS[role], self.measure_id or None)
 
 
-def curated_path(data_dir: Path, year: int) -> Path:
-    return data_dir / "curated" / f"{year}.csv"
+def curated_path(data_dir: Path, edition: str) -> Path:
+    """``data/curated/<edition key>.csv``: the curated table of an edition (by its decision date)."""
+    return data_dir / "curated" / f"{edition}.csv"
 
 
 def read_curated(path: Path, encoding: str | None = None) -> tuple[list[CuratedRow], str]:

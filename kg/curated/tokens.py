@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.read.table import label_key
+from kg.read.edition import label_key
 from kg.records import Confidence, Mark, Participation, Strength
 
 SEPARATOR = ";"

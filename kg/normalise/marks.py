@@ -7,7 +7,7 @@ wanders. So a mark's column is *inferred*, never assumed. The rule:
 1. The ministry cell is the row's last non-empty cell that is not a bare mark.
    A bare ◎ right before it, when the ministry text has no ◎ of its own, is the
    lead marker of the ministry (domain.md §3), not an article mark.
-2. The mark area runs from the cell after 課題・取組概要 to the cell before the
+2. The mark area runs from the cell after the last fixed column (課題・取組概要) to the cell before the
    ministry (or its lead marker). Each ◎/○ in it gets three readings against
    the block's ``n`` article labels:
    * **left**: the k-th cell of the area is the k-th label (cells lost at the right);
@@ -48,7 +48,7 @@ class RowMarks:
 
 def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) -> RowMarks:
     """Find the ministry cell and place every mark of ``row`` (see the module docstring)."""
-    first = row.header.columns["description"]  # 0-based index of the first mark-area cell
+    first = row.header.mark_start  # 0-based index of the first mark-area cell
     cells = row.texts
     org_index = _organization_index(cells, first)
     if org_index is None:

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import StoreError
+from kg.manifest import GraphEntry, read
 from kg.publish.http import HttpClient, Payload, RetryPolicy
 from kg.publish.store import Endpoints, StoreClient, iri_ref
 from kg.store.credentials import Credentials, find_credentials, safe_url
-from kg.store.manifest import GraphEntry, read_manifest
 
 STAGING_SUFFIX = "/_kg-staging"
 
@@ -68,7 +68,7 @@ def publish(
 
     ``credentials`` default to the environment or netrc (see :mod:`kg.store.credentials`).
     """
-    manifest = read_manifest(build_dir)
+    manifest = read(build_dir)
     creds = credentials if credentials is not None else find_credentials(endpoints.update)
     http = HttpClient(creds, timeout=timeout, retry=retry, sleep=sleep)
     client = StoreClient(endpoints, http)
@@ -76,7 +76,7 @@ def publish(
     start = time.monotonic()
     for graph in manifest.graphs:
         t0 = time.monotonic()
-        method = _replace(client, graph)
+        method = _replace(client, graph, manifest.ntriples(graph))
         seconds = time.monotonic() - t0
         report.graphs.append(GraphPublished(graph.name, graph.iri, graph.triples, seconds, method))
     _verify(client, manifest.graphs)
@@ -85,7 +85,7 @@ def publish(
     return report
 
 
-def _replace(client: StoreClient, graph: GraphEntry) -> str:
+def _replace(client: StoreClient, graph: GraphEntry, ntriples: Path) -> str:
     target = iri_ref(graph.iri)
     if graph.triples == 0:
         client.update(f"DROP SILENT GRAPH {target}")
@@ -94,22 +94,22 @@ def _replace(client: StoreClient, graph: GraphEntry) -> str:
         client.update_payload(
             Payload(
                 f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n".encode(),
-                graph.ntriples,
+                ntriples,
                 b"\n} }\n",
             )
         )
         return "update"
-    _via_staging(client, graph)
+    _via_staging(client, graph, ntriples)
     return "gsp+move"
 
 
-def _via_staging(client: StoreClient, graph: GraphEntry) -> None:
+def _via_staging(client: StoreClient, graph: GraphEntry, ntriples: Path) -> None:
     staging_iri = graph.iri + STAGING_SUFFIX
     staging, target = iri_ref(staging_iri), iri_ref(graph.iri)
     client.update(f"DROP SILENT GRAPH {staging}")
     # Nobody reads the staging graph, so Oxigraph may fill it with its faster,
     # non-transactional bulk loader; the swap below is still one transaction.
-    client.post_graph(staging_iri, graph.ntriples, bulk=client.is_oxigraph)
+    client.post_graph(staging_iri, ntriples, bulk=client.is_oxigraph)
     loaded = client.count(staging_iri)
     if loaded != graph.triples:
         client.update(f"DROP SILENT GRAPH {staging}")

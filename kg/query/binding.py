@@ -26,8 +26,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg.errors import QueryError
 from kg.query.lexer import where_group
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kg.vocabulary import XSD
 
 Term = Literal | NamedNode
 

@@ -17,8 +17,8 @@ from typing import Any
 from pyoxigraph import QueryResultsFormat, parse_query_results
 
 from kg.errors import QueryError
-from kg.rdf.terms import PREFIXES
 from kg.store.target import Results
+from kg.vocabulary import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 MAX_CELL = 60

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import QueryError
+from kg.manifest import FILE_NAME, Manifest, read
 from kg.query.binding import bind, resolve_values
 from kg.query.catalogue import QueryDoc, find_query
 from kg.query.lexer import blank_comments
 from kg.store.credentials import find_credentials
 from kg.store.embedded import EmbeddedStore
-from kg.store.manifest import Manifest, read_manifest
 from kg.store.remote import DEFAULT_TIMEOUT, RemoteEndpoint
 from kg.store.syntax import check_syntax
 from kg.store.target import Results, SparqlTarget
@@ -69,7 +69,7 @@ def query(
     """
     doc = find_query(name_or_file)
     text = prepare(doc, given)
-    manifest = _manifest_if_any(build_dir) if endpoint else read_manifest(build_dir)
+    manifest = _manifest_if_any(build_dir) if endpoint else read(build_dir)
     prefixes = {"base": manifest.base_iri} if manifest else {}
     target: SparqlTarget
     if endpoint:
@@ -82,4 +82,4 @@ def query(
 
 
 def _manifest_if_any(build_dir: Path) -> Manifest | None:
-    return read_manifest(build_dir) if (build_dir / "manifest.json").is_file() else None
+    return read(build_dir) if (build_dir / FILE_NAME).is_file() else None

@@ -15,9 +15,6 @@ from datetime import date
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.rdf.terms import (
-    DCAT,
-    DCTERMS,
-    PROV,
     RDF_TYPE,
     RDFS_LABEL,
     Minter,
@@ -36,6 +33,7 @@ from kg.records import (
     Confidence,
     Edition,
     Kpi,
+    KpiKind,
     Mark,
     MatchMethod,
     Measure,
@@ -44,6 +42,7 @@ from kg.records import (
     Strength,
 )
 from kg.reference.laws import LawReference
+from kg.vocabulary import DCAT, DCTERMS, PROV
 
 STRENGTH = {Strength.PRIMARY: kg("Primary"), Strength.LINKED: kg("Linked")}
 CONFIDENCE = {
@@ -65,6 +64,10 @@ SPLIT = {
     SplitMethod.LIST_ITEM: kg("SplitListItem"),
     SplitMethod.CIRCLED: kg("SplitCircled"),
     SplitMethod.SPACE: kg("SplitSpace"),
+}
+KPI_KIND = {
+    KpiKind.PROGRESS: kg("ProgressKPI"),
+    KpiKind.EFFECT: kg("EffectKPI"),
 }
 MATCH = {
     MatchMethod.EXACT: kg("MatchExact"),
@@ -88,19 +91,21 @@ class PlanMapper:
         self.minter = minter
         self.edition = edition
         self.laws = laws
-        self.edition_iri = minter.edition(edition.year)
+        self.edition_iri = minter.edition(edition.key)
         self.point_in_time: date = edition.decided
         self._provisions: dict[str, tuple[NamedNode, ...]] = {}
+        self.key = edition.key
 
     def edition_triples(self) -> list[Triple]:
         """The edition and its source file."""
-        e, src = self.edition_iri, self.minter.source_file(self.edition.year)
+        e, src = self.edition_iri, self.minter.source_file(self.key)
         return [
             Triple(e, RDF_TYPE, kg("PlanEdition")),
             Triple(e, RDF_TYPE, iri(DCAT, "Dataset")),
             Triple(e, _TITLE, ja(self.edition.title_ja)),
             Triple(e, _TITLE, en(self.edition.title_en)),
             Triple(e, RDFS_LABEL, ja(self.edition.title_ja)),
+            Triple(e, _IDENTIFIER, Literal(self.key)),
             Triple(e, _ISSUED, xsd_date(self.edition.decided)),
             Triple(e, kg("editionYear"), gyear(self.edition.year)),
             Triple(e, _DERIVED, src),
@@ -113,13 +118,13 @@ class PlanMapper:
     def _curated_triples(self) -> list[Triple]:
         if self.edition.curated_file is None or self.edition.curated_sha256 is None:
             return []
-        e, cur = self.edition_iri, self.minter.curated_file(self.edition.year)
+        e, cur = self.edition_iri, self.minter.curated_file(self.key)
         return [
             Triple(e, _DERIVED, cur),
             Triple(cur, RDF_TYPE, kg("SourceFile")),
             Triple(cur, _IDENTIFIER, Literal(self.edition.curated_file)),
             Triple(cur, kg("sha256"), Literal(self.edition.curated_sha256)),
-            Triple(cur, _DERIVED, self.minter.source_file(self.edition.year)),
+            Triple(cur, _DERIVED, self.minter.source_file(self.key)),
         ]
 
     def measure_lanes(self, m: Measure) -> dict[str, list[Triple]]:
@@ -129,7 +134,7 @@ class PlanMapper:
         ``row``, ``kpi``, ``participation``, ``mark``): the sorted writer keeps one
         spool per namespace, and knowing it here saves parsing it out of each line.
         """
-        year = self.edition.year
+        year = self.key
         s = self.minter.measure(year, m.id)
         curated = m.source.file != self.edition.source_file
         row = self.minter.row(year, m.source.line, curated)
@@ -171,6 +176,8 @@ class PlanMapper:
             Triple(s, kg("text"), ja(k.text)),
             Triple(s, kg("splitMethod"), SPLIT[k.split]),
         ]
+        if k.kind is not None:
+            out.append(Triple(s, kg("kpiKind"), KPI_KIND[k.kind]))
         if k.deadline_fiscal_year is not None:
             out.append(Triple(s, kg("deadlineFiscalYear"), gyear(k.deadline_fiscal_year)))
             if k.deadline_text:
@@ -225,11 +232,18 @@ class PlanMapper:
                 own.append(Triple(measure, shortcut, provision))
 
     def provisions(self, label: str) -> tuple[NamedNode, ...]:
-        """The article, or its paragraphs, that a column label names at this edition's date."""
+        """The article, or its paragraphs, that a column label names at this edition's date.
+
+        None where the label is not the edition's, or the law reference data does
+        not say which article bore that number on the decision date.
+        """
         found = self._provisions.get(label)
         if found is None:
-            column = self.laws.column(label)
-            if column is None:
+            column = self.edition.layout.article(label)
+            article = None
+            if column is not None:
+                article = self.laws.resolve(column.law_id, column.article, self.point_in_time)
+            if column is None or article is None:
                 found = ()
             elif column.paragraphs:
                 found = tuple(

@@ -15,13 +15,8 @@ from datetime import date
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.rdf.terms import (
-    DCTERMS,
-    ELI,
-    ORG,
     RDF_TYPE,
-    RDFS,
     RDFS_LABEL,
-    SKOS,
     Minter,
     boolean,
     en,
@@ -31,8 +26,10 @@ from kg.rdf.terms import (
     kg,
     xsd_date,
 )
+from kg.records import ArticleColumn, TableLayout
 from kg.reference.laws import Article, LawReference
 from kg.reference.organizations import Gazetteer
+from kg.vocabulary import DCTERMS, ELI, ORG, RDFS, SKOS
 
 ORG_KIND = {
     "ministry": kg("Ministry"),
@@ -43,6 +40,7 @@ ORG_KIND = {
 }
 _SOURCE = NamedNode(DCTERMS + "source")
 _TITLE = NamedNode(DCTERMS + "title")
+_IDENTIFIER = NamedNode(DCTERMS + "identifier")
 _PREF = NamedNode(SKOS + "prefLabel")
 _ALT = NamedNode(SKOS + "altLabel")
 _PART_OF = NamedNode(ELI + "is_part_of")
@@ -83,17 +81,20 @@ def organization_triples(minter: Minter, gazetteer: Gazetteer) -> list[Triple]:
     return out
 
 
-def law_triples(minter: Minter, laws: LawReference, points_in_time: Iterable[date]) -> list[Triple]:
-    """The laws, one version per point in time, and their articles and paragraphs."""
+def law_triples(
+    minter: Minter, laws: LawReference, editions: Iterable[tuple[date, TableLayout]]
+) -> list[Triple]:
+    """The laws, one version per edition date, their articles and paragraphs, and the provisions.
+
+    A version holds the articles whose number on that date the reference data
+    knows; an article links to the provision it is (``kg:asProvision``), so the
+    2023 Art. 34 and the 2025 Art. 35 are seen to be one provision, and the 2023
+    and 2025 Arts. 34 two.
+    """
     out: list[Triple] = []
-    dates = sorted(set(points_in_time))
-    paragraphs: dict[tuple[str, int], set[int]] = {}
-    for col in laws.columns.values():
-        paragraphs.setdefault((col.law_id, col.article), set()).update(col.paragraphs)
-    labels: dict[tuple[str, int, int | None], list[str]] = {}
-    for col in laws.columns.values():
-        for p in col.paragraphs or (None,):
-            labels.setdefault((col.law_id, col.article, p), []).append(col.label)
+    by_date: dict[date, list[TableLayout]] = {}
+    for when, layout in editions:
+        by_date.setdefault(when, []).append(layout)
     for law in sorted(laws.laws.values(), key=lambda x: x.law_id):
         s = NamedNode(minter.law(law.law_id))
         out += [
@@ -112,7 +113,9 @@ def law_triples(minter: Minter, laws: LawReference, points_in_time: Iterable[dat
             Triple(s, iri(RDFS, "seeAlso"), NamedNode(law.egov_url)),
         ]
         out += _source(s, law.sources)
-        for when in dates:
+        for art in sorted((a for a in laws.articles.values() if a.law_id == law.law_id), key=_order):
+            out += _provision(minter, law.title_ja, law.number_en, art)
+        for when in sorted(by_date):
             v = NamedNode(minter.law_version(law.law_id, when))
             out += [
                 Triple(v, RDF_TYPE, kg("LawVersion")),
@@ -122,11 +125,32 @@ def law_triples(minter: Minter, laws: LawReference, points_in_time: Iterable[dat
                 Triple(v, RDFS_LABEL, ja(f"{law.title_ja}（{when.isoformat()}時点）")),
                 Triple(v, RDFS_LABEL, en(f"{law.title_en} (as in force on {when.isoformat()})")),
             ]
-            for art in sorted(
-                (a for a in laws.articles.values() if a.law_id == law.law_id), key=lambda a: a.number
+            columns = [c for layout in by_date[when] for c in layout.articles if c.law_id == law.law_id]
+            for number, art in sorted(
+                ((n, a) for n, a in laws.numbered(when) if a.law_id == law.law_id), key=lambda x: x[0]
             ):
-                out += _article(minter, law.title_ja, law.number_en, when, art, paragraphs, labels)
+                latest = laws.latest_number(art)
+                mine = [c for c in columns if c.article == number]
+                out += _article(minter, law.title_ja, law.number_en, when, number, art, latest, mine)
     return out
+
+
+def _order(art: Article) -> tuple[int, str]:
+    number, _, rest = art.key.partition("-")
+    return (int(number), rest) if number.isdigit() else (0, art.key)
+
+
+def _provision(minter: Minter, title_ja: str, number_en: str, art: Article) -> list[Triple]:
+    s = NamedNode(minter.provision(art.law_id, art.key))
+    out = [
+        Triple(s, RDF_TYPE, kg("Provision")),
+        Triple(s, _IDENTIFIER, Literal(art.key)),
+        Triple(s, RDFS_LABEL, ja(f"{title_ja} 条（{art.key}）")),
+        Triple(s, RDFS_LABEL, en(f"{number_en}, provision {art.key}")),
+        Triple(s, kg("headingVerified"), boolean(art.heading_verified)),
+        Triple(s, _TITLE if art.heading_verified else kg("descriptiveHeading"), ja(art.heading_ja)),
+    ]
+    return out + _source(s, art.sources)
 
 
 def _article(
@@ -134,37 +158,41 @@ def _article(
     title_ja: str,
     number_en: str,
     when: date,
+    number: int,
     art: Article,
-    paragraphs: dict[tuple[str, int], set[int]],
-    labels: dict[tuple[str, int, int | None], list[str]],
+    latest: int | None,
+    columns: list[ArticleColumn],
 ) -> list[Triple]:
-    s = NamedNode(minter.article(art.law_id, when, art.number))
+    s = NamedNode(minter.article(art.law_id, when, number))
     out = [
         Triple(s, RDF_TYPE, kg("Article")),
         Triple(s, RDF_TYPE, iri(ELI, "LegalResourceSubdivision")),
         Triple(s, _PART_OF, NamedNode(minter.law_version(art.law_id, when))),
-        Triple(s, kg("articleNumber"), integer(art.number)),
-        Triple(s, RDFS_LABEL, ja(f"{title_ja} 第{art.number}条")),
-        Triple(s, RDFS_LABEL, en(f"{number_en}, Article {art.number}")),
+        Triple(s, kg("articleNumber"), integer(number)),
+        Triple(s, kg("asProvision"), NamedNode(minter.provision(art.law_id, art.key))),
+        Triple(s, RDFS_LABEL, ja(f"{title_ja} 第{number}条")),
+        Triple(s, RDFS_LABEL, en(f"{number_en}, Article {number}")),
         Triple(s, kg("headingVerified"), boolean(art.heading_verified)),
         # An unverified heading is a label we wrote, not the law's: never dcterms:title.
         Triple(s, _TITLE if art.heading_verified else kg("descriptiveHeading"), ja(art.heading_ja)),
     ]
-    if art.current_number is not None:
-        out.append(Triple(s, kg("currentArticleNumber"), integer(art.current_number)))
-    for label in labels.get((art.law_id, art.number, None), []):
-        out.append(Triple(s, kg("columnLabel"), Literal(label)))
+    if latest is not None and latest != number:
+        out.append(Triple(s, kg("currentArticleNumber"), integer(latest)))
+    for c in columns:
+        if not c.paragraphs:
+            out.append(Triple(s, kg("columnLabel"), Literal(c.label)))
     out += _source(s, art.sources)
-    for p in sorted(paragraphs.get((art.law_id, art.number), set())):
-        ps = NamedNode(minter.paragraph(art.law_id, when, art.number, p))
+    for p in sorted({p for c in columns for p in c.paragraphs}):
+        ps = NamedNode(minter.paragraph(art.law_id, when, number, p))
         out += [
             Triple(ps, RDF_TYPE, kg("Paragraph")),
             Triple(ps, RDF_TYPE, iri(ELI, "LegalResourceSubdivision")),
             Triple(ps, _PART_OF, s),
             Triple(ps, kg("paragraphNumber"), integer(p)),
-            Triple(ps, RDFS_LABEL, ja(f"{title_ja} 第{art.number}条第{p}項")),
-            Triple(ps, RDFS_LABEL, en(f"{number_en}, Article {art.number}, paragraph {p}")),
+            Triple(ps, RDFS_LABEL, ja(f"{title_ja} 第{number}条第{p}項")),
+            Triple(ps, RDFS_LABEL, en(f"{number_en}, Article {number}, paragraph {p}")),
         ]
-        for label in labels.get((art.law_id, art.number, p), []):
-            out.append(Triple(ps, kg("columnLabel"), Literal(label)))
+        for c in columns:
+            if p in c.paragraphs:
+                out.append(Triple(ps, kg("columnLabel"), Literal(c.label)))
     return out

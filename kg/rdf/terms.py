@@ -1,4 +1,7 @@
-"""Namespaces, datatypes and IRI minting: the one place that knows how IRIs look.
+"""RDF terms as pyoxigraph nodes, literals of each datatype, and IRI minting.
+
+Namespaces and prefixes are written in :mod:`kg.vocabulary`; this module makes
+pyoxigraph terms of them, and :class:`Minter` makes the data IRIs.
 
 IRIs follow docs/vocabulary.md. Sub-resources of a measure (KPIs, marks,
 participations) live in a few flat namespaces per edition (``…/kpi/06-22-1``),
@@ -18,56 +21,27 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode
 
-KG = "https://kg.example.jp/def/kg#"
-ONTOLOGY_IRI = "https://kg.example.jp/def/kg"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-ORG = "http://www.w3.org/ns/org#"
-ELI = "http://data.europa.eu/eli/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-DCAT = "http://www.w3.org/ns/dcat#"
-SCHEMA = "https://schema.org/"
-IC = "http://imi.go.jp/ns/core/rdf#"
-
-#: Prefixes written into Turtle/TriG and the JSON-LD context.
-PREFIXES: dict[str, str] = {
-    "kg": KG,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "owl": OWL,
-    "org": ORG,
-    "eli": ELI,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "prov": PROV,
-    "dcat": DCAT,
-    "schema": SCHEMA,
-    "ic": IC,
-}
+from kg import vocabulary
 
 
 @cache
 def kg(local: str) -> NamedNode:
     """A term of our ontology (cached: terms are immutable and used millions of times)."""
-    return NamedNode(KG + local)
+    return NamedNode(vocabulary.kg_iri(local))
 
 
 def iri(namespace: str, local: str) -> NamedNode:
+    """A term of a namespace of :mod:`kg.vocabulary` (``iri(DCAT, "Dataset")``)."""
     return NamedNode(namespace + local)
 
 
-RDF_TYPE = NamedNode(RDF + "type")
-RDFS_LABEL = NamedNode(RDFS + "label")
-XSD_INTEGER = NamedNode(XSD + "integer")
-XSD_DECIMAL = NamedNode(XSD + "decimal")
-XSD_DATE = NamedNode(XSD + "date")
-XSD_GYEAR = NamedNode(XSD + "gYear")
-XSD_BOOLEAN = NamedNode(XSD + "boolean")
+RDF_TYPE = NamedNode(vocabulary.RDF_TYPE)
+RDFS_LABEL = NamedNode(vocabulary.RDFS_LABEL)
+XSD_INTEGER = NamedNode(vocabulary.XSD_INTEGER)
+XSD_DECIMAL = NamedNode(vocabulary.XSD_DECIMAL)
+XSD_DATE = NamedNode(vocabulary.XSD_DATE)
+XSD_GYEAR = NamedNode(vocabulary.XSD_GYEAR)
+XSD_BOOLEAN = NamedNode(vocabulary.XSD_BOOLEAN)
 
 
 def ja(text: str) -> Literal:
@@ -119,32 +93,37 @@ class Minter:
     def graph(self, name: str) -> NamedNode:
         return NamedNode(f"{self.base}graph/{name}")
 
-    def plan_graph(self, year: int) -> NamedNode:
-        return self.graph(f"plan/{year}")
+    def plan_graph(self, edition: str) -> NamedNode:
+        return self.graph(f"plan/{_segment(edition)}")
 
-    def edition(self, year: int) -> NamedNode:
-        return NamedNode(f"{self.base}plan/{year}")
+    def edition(self, edition: str) -> NamedNode:
+        """An edition, by its key (decision date): ``{base}plan/2023-06-09``."""
+        return NamedNode(f"{self.base}plan/{_segment(edition)}")
 
-    def source_file(self, year: int) -> NamedNode:
-        return NamedNode(f"{self.base}plan/{year}/source")
+    def source_file(self, edition: str) -> NamedNode:
+        return NamedNode(f"{self.base}plan/{_segment(edition)}/source")
 
-    def edition_namespace(self, year: int, kind: str) -> str:
+    def edition_namespace(self, edition: str, kind: str) -> str:
         """The flat namespace of one kind of resource of an edition (``measure``, ``kpi`` …)."""
-        return f"{self.base}plan/{year}/{kind}/"
+        return f"{self.base}plan/{_segment(edition)}/{kind}/"
 
-    def measure(self, year: int, measure_id: str) -> NamedNode:
-        return NamedNode(self.edition_namespace(year, "measure") + _segment(measure_id))
+    def measure(self, edition: str, measure_id: str) -> NamedNode:
+        return NamedNode(self.edition_namespace(edition, "measure") + _segment(measure_id))
 
-    def part(self, year: int, kind: str, measure_id: str, order: int) -> NamedNode:
-        """A KPI, mark or participation: ``{base}plan/{year}/{kind}/{id}-{n}``."""
-        return NamedNode(f"{self.edition_namespace(year, kind)}{_segment(measure_id)}-{order}")
+    def part(self, edition: str, kind: str, measure_id: str, order: int) -> NamedNode:
+        """A KPI, mark or participation: ``{base}plan/{edition}/{kind}/{id}-{n}``."""
+        return NamedNode(f"{self.edition_namespace(edition, kind)}{_segment(measure_id)}-{order}")
 
-    def row(self, year: int, line: int, curated: bool = False) -> NamedNode:
+    def row(self, edition: str, line: int, curated: bool = False) -> NamedNode:
         """A source row: ``row/{line}`` of the extract, ``row/curated-{line}`` of the curated table."""
-        return NamedNode(f"{self.edition_namespace(year, 'row')}{'curated-' if curated else ''}{line}")
+        return NamedNode(f"{self.edition_namespace(edition, 'row')}{'curated-' if curated else ''}{line}")
 
-    def curated_file(self, year: int) -> NamedNode:
-        return NamedNode(f"{self.base}plan/{year}/curated")
+    def curated_file(self, edition: str) -> NamedNode:
+        return NamedNode(f"{self.base}plan/{_segment(edition)}/curated")
+
+    def lineage(self, edition: str, measure_id: str) -> NamedNode:
+        """A measure across editions, minted where it first appears: ``{base}lineage/{edition}/{id}``."""
+        return NamedNode(f"{self.base}lineage/{_segment(edition)}/{_segment(measure_id)}")
 
     def organization(self, org_id: str) -> NamedNode:
         return NamedNode(f"{self.base}org/{_segment(org_id)}")
@@ -154,6 +133,10 @@ class Minter:
 
     def law_version(self, law_id: str, point_in_time: date) -> str:
         return f"{self.law(law_id)}/{point_in_time.isoformat()}"
+
+    def provision(self, law_id: str, article: str) -> str:
+        """An article as a provision, whatever its number: ``{base}law/{id}/provision/34-2024``."""
+        return f"{self.law(law_id)}/provision/{_segment(article)}"
 
     def article(self, law_id: str, point_in_time: date, number: int) -> str:
         return f"{self.law_version(law_id, point_in_time)}/article/{number}"

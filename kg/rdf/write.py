@@ -28,7 +28,8 @@ from typing import IO, Any
 from pyld import jsonld
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from kg.rdf.terms import PREFIXES
+from kg.manifest import GraphEntry, Manifest
+from kg.vocabulary import PREFIXES
 
 FORMATS = ("nt", "ttl", "trig", "jsonld")
 _MAX_MERGE = 32  # runs merged from disk at once (each holds a file open)
@@ -256,14 +257,8 @@ def _run_lines(run: _Run) -> Iterator[bytes]:
                     yield line + b"\n"
 
 
-@dataclass(frozen=True)
-class GraphFile:
-    """One written graph, as listed in ``manifest.json``."""
-
-    name: str
-    iri: str
-    triples: int
-    files: dict[str, str]
+#: One written graph, as listed in ``manifest.json``: name, IRI, triple count, files by format.
+GraphFile = GraphEntry
 
 
 def _graph_prefixes(graph_prefixes: dict[str, str]) -> dict[str, str]:
@@ -322,5 +317,5 @@ def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
-    _write_json(directory / "manifest.json", manifest)
+def write_manifest(directory: Path, manifest: Manifest) -> None:
+    manifest.write(directory)

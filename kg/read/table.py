@@ -15,38 +15,21 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.errors import Position
 from kg.findings import Finding, Severity, finding
+from kg.read.edition import is_article_label, label_key
 from kg.read.source import SourceText
-from kg.records import Cell
+from kg.records import Cell, KpiColumn, TableLayout
 
-#: Header names of the fixed columns, by the role the builder gives them.
-FIXED_COLUMNS = {
-    "id": "施策番号",
-    "name": "施策名",
-    "kpi": "KPI",
-    "description": "課題・取組概要（スケジュール・効果）",
-}
-ORGANIZATIONS_HEADER = "府省庁名"
-_LABEL = re.compile(r"^\d+条(\d+項)*$")
-#: A measure ID: group and serial (NN-MM; longer serials for large synthetic editions).
-MEASURE_ID = re.compile(r"^\d{2}-\d{2,4}$")
-
-
-def label_key(text: str) -> str:
-    """A header cell reduced for matching: NFKC, no whitespace (``11条 1項 2項`` → ``11条1項2項``).
-
-    Only for matching: published text keeps the source's own characters.
-    """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+#: A measure ID: group and serial (03-01 in 2023, 2-4 in 2022; longer serials in large synthetic editions).
+MEASURE_ID = re.compile(r"^\d{1,3}-\d{1,4}$")
 
 
 @dataclass(frozen=True)
-class ArticleColumn:
+class LabelCell:
     """One article label in a block's label row: where it stands and what it says."""
 
     column: int  # 1-based cell index in the label row
@@ -60,8 +43,9 @@ class Header:
 
     line: int  # line of header row 1
     width: int
-    columns: dict[str, int]  # role ("id", "name", "kpi", "description") → 1-based column
-    articles: tuple[ArticleColumn, ...]
+    columns: dict[str, int]  # role ("id", "name", "description") → 1-based column
+    kpis: tuple[tuple[int, KpiColumn], ...]  # 1-based column of each KPI column, in layout order
+    articles: tuple[LabelCell, ...]
     names: dict[int, str]  # 1-based column → header text, for messages
     # Derived once per block, used for every row under it:
     labels: tuple[str, ...] = field(init=False)
@@ -74,6 +58,11 @@ class Header:
     def column_name(self, column: int) -> str | None:
         return self.names.get(column)
 
+    @property
+    def mark_start(self) -> int:
+        """0-based index of the first cell after the fixed columns (where marks may stand)."""
+        return max([*self.columns.values(), *(c for c, _ in self.kpis)])
+
 
 @dataclass(frozen=True)
 class RawRow:
@@ -85,9 +74,17 @@ class RawRow:
     header: Header
 
     def cell(self, role: str) -> Cell:
-        """The cell of a fixed column (``id``, ``name``, ``kpi``, ``description``)."""
-        index = self.header.columns[role] - 1
-        return Cell(self.line, index + 1, self.texts[index] if index < len(self.texts) else "")
+        """The cell of a fixed column (``id``, ``name``, ``description``)."""
+        return self.at(self.header.columns[role])
+
+    def at(self, column: int) -> Cell:
+        """The cell in a 1-based column (empty past the row's end)."""
+        index = column - 1
+        return Cell(self.line, column, self.texts[index] if index < len(self.texts) else "")
+
+    def kpi_cells(self) -> list[tuple[KpiColumn, Cell]]:
+        """The KPI cells, in the order the edition lists its KPI columns."""
+        return [(kpi, self.at(column)) for column, kpi in self.header.kpis]
 
     def position(self, column: int | None = None, measure_id: str | None = None) -> Position:
         name = self.header.column_name(column) if column is not None else None
@@ -103,6 +100,7 @@ class TableReading:
     """
 
     source: SourceText
+    layout: TableLayout
     headers: list[Header]
     labels: tuple[str, ...]
     findings: list[Finding]
@@ -130,8 +128,13 @@ def _walk(lines: Iterable[str]) -> Iterator[tuple[int, str, int]]:
         index += 1
 
 
-def read_table(source: SourceText) -> TableReading:
-    """First pass: find every block's header (rows are read lazily by :meth:`TableReading.rows`)."""
+def read_table(source: SourceText, layout: TableLayout) -> TableReading:
+    """First pass: find every block's header (rows are read lazily by :meth:`TableReading.rows`).
+
+    ``layout`` (from the edition's ``edition.toml``) says which header names
+    each fixed column; each block's own label row says where its article
+    columns stand.
+    """
     findings: list[Finding] = list(source.findings)
     headers: list[Header] = []
     starts: dict[int, Header | None] = {}
@@ -142,7 +145,7 @@ def read_table(source: SourceText) -> TableReading:
     def close() -> None:
         if not block:
             return
-        header, problem = _parse_header(source.name, block)
+        header, problem = _parse_header(source.name, block, layout)
         starts[block[0][0]] = header
         if problem is not None:
             findings.append(problem)
@@ -161,14 +164,16 @@ def read_table(source: SourceText) -> TableReading:
     close()
     if not row_count and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
-    return TableReading(source, headers, tuple(labels), findings, row_count, starts)
+    return TableReading(source, layout, headers, tuple(labels), findings, row_count, starts)
 
 
-def _parse_header(file: str, block: list[tuple[int, str]]) -> tuple[Header | None, Finding | None]:
+def _parse_header(
+    file: str, block: list[tuple[int, str]], layout: TableLayout
+) -> tuple[Header | None, Finding | None]:
     # Blocks repeat a handful of header variants thousands of times in a large
     # edition: parse each variant once, and place it at this block's line.
     texts = tuple(text for _, text in block)
-    header, problem = _parse_header_texts(file, texts)
+    header, problem = _parse_header_texts(file, texts, layout)
     if header is not None:
         header = replace(header, line=block[0][0])
     if problem is not None:
@@ -178,21 +183,25 @@ def _parse_header(file: str, block: list[tuple[int, str]]) -> tuple[Header | Non
 
 
 @functools.lru_cache(maxsize=64)
-def _parse_header_texts(file: str, texts: tuple[str, ...]) -> tuple[Header | None, Finding | None]:
+def _parse_header_texts(
+    file: str, texts: tuple[str, ...], layout: TableLayout
+) -> tuple[Header | None, Finding | None]:
     block = list(enumerate(texts, start=1))  # lines counted within the block; the caller moves them
     first_line, first = block[0]
     cells = first.split("\t")
     keys = [label_key(c) for c in cells]
-    if label_key(FIXED_COLUMNS["id"]) not in keys:
+    if label_key(layout.id) not in keys:
         return None, finding(
             "missing-header",
             Position(file, first_line),
             raw=first[:80],
-            detail="block starts without the header row (施策番号 施策名 KPI …); its rows cannot be read",
+            detail=f"block starts without the header row ({layout.id} {layout.name} …):"
+            " its rows cannot be read",
         )
     columns: dict[str, int] = {}
     names: dict[int, str] = {}
-    for role, name in FIXED_COLUMNS.items():
+    wanted = [*layout.fixed().items(), *((f"kpi{i}", k.header) for i, k in enumerate(layout.kpis))]
+    for role, name in wanted:
         key = label_key(name)
         if key not in keys:
             return None, finding(
@@ -200,6 +209,7 @@ def _parse_header_texts(file: str, texts: tuple[str, ...]) -> tuple[Header | Non
             )
         columns[role] = keys.index(key) + 1
         names[columns[role]] = name
+    kpis = tuple((columns.pop(f"kpi{i}"), k) for i, k in enumerate(layout.kpis))
     if len(block) < 2:
         return None, finding(
             "missing-header", Position(file, first_line), detail="header row 2 (article labels) is missing"
@@ -207,7 +217,7 @@ def _parse_header_texts(file: str, texts: tuple[str, ...]) -> tuple[Header | Non
     label_line, label_text = block[1]
     label_cells = label_text.split("\t")
     articles = tuple(
-        ArticleColumn(i + 1, label_key(c), c) for i, c in enumerate(label_cells) if _LABEL.match(label_key(c))
+        LabelCell(i + 1, label_key(c), c) for i, c in enumerate(label_cells) if is_article_label(c)
     )
     if not articles:
         return None, finding(
@@ -219,7 +229,7 @@ def _parse_header_texts(file: str, texts: tuple[str, ...]) -> tuple[Header | Non
     for a in articles:
         names[a.column] = a.raw.strip()
     width = max(len(cells), len(label_cells))
-    return Header(first_line, width, columns, articles, names), None
+    return Header(first_line, width, columns, kpis, articles, names), None
 
 
 def _row(file: str, line: int, text: str, header: Header) -> RawRow | Finding:
@@ -229,7 +239,7 @@ def _row(file: str, line: int, text: str, header: Header) -> RawRow | Finding:
     measure_id = id_cell.text.strip()
     if not MEASURE_ID.match(measure_id):
         return finding("bad-measure-id", row.position(id_cell.column), raw=id_cell.text, value=measure_id)
-    needed = header.columns["description"]
+    needed = header.mark_start
     if len(texts) < needed:
         return finding(
             "truncated-row",

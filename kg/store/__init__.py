@@ -11,9 +11,10 @@ graphs, so one query text answers the same in both places.
 
 from __future__ import annotations
 
+from kg.manifest import GraphEntry, Manifest
+from kg.manifest import read as read_manifest
 from kg.store.credentials import Credentials, find_credentials
 from kg.store.embedded import EmbeddedStore
-from kg.store.manifest import GraphEntry, Manifest, read_manifest
 from kg.store.remote import RemoteEndpoint
 from kg.store.target import Results, SparqlTarget
 

@@ -24,7 +24,7 @@ from pyoxigraph import (
 )
 
 from kg.errors import QueryError, StoreError
-from kg.store.manifest import Manifest, read_manifest
+from kg.manifest import Manifest, read
 from kg.store.syntax import syntax_error
 from kg.store.target import Results
 
@@ -39,14 +39,15 @@ class EmbeddedStore:
             NamedNode(iri) for iri in manifest.graph_iris
         ]
         for g in manifest.graphs:
+            path = manifest.ntriples(g)
             try:
-                self.store.bulk_load(path=g.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(g.iri))
+                self.store.bulk_load(path=path, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(g.iri))
             except (SyntaxError, OSError) as exc:
-                raise StoreError(f"cannot load {g.ntriples}: {exc}") from exc
+                raise StoreError(f"cannot load {path}: {exc}") from exc
 
     @classmethod
     def open(cls, build_dir: Path) -> EmbeddedStore:
-        return cls(read_manifest(build_dir))
+        return cls(read(build_dir))
 
     def describe(self) -> str:
         return f"the build in {self.manifest.directory}"

@@ -42,7 +42,7 @@ import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -174,7 +174,7 @@ def validate(
 
 
 class NamedGraphFile(Protocol):
-    """A graph a build has staged (``kg.rdf.write.GraphFile``): name, IRI and files by format."""
+    """A graph a build has staged (a :class:`kg.manifest.GraphEntry`): name, IRI and files by format."""
 
     @property
     def name(self) -> str: ...
@@ -183,7 +183,7 @@ class NamedGraphFile(Protocol):
     def iri(self) -> str: ...
 
     @property
-    def files(self) -> dict[str, str]: ...
+    def files(self) -> Mapping[str, str]: ...
 
 
 def build_validator(

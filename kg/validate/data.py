@@ -10,7 +10,6 @@ set-at-a-time SPARQL checks and the lookups that trace a result to its source.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +18,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import InputError, Position
+from kg.errors import ConfigError, InputError, Position
+from kg.manifest import read as read_manifest
+from kg.vocabulary import XSD_STRING
 
 #: What :func:`load` accepts: a build folder, RDF files, an Oxigraph store or an rdflib graph.
 DataSource = Path | str | Sequence[Path | str] | ox.Store | Graph
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: Triples files are loaded into a named graph of their own; quads keep theirs.
 FORMATS_BY_SUFFIX: dict[str, ox.RdfFormat] = {
@@ -70,17 +69,15 @@ def load(source: DataSource) -> LoadedData:
 
 
 def manifest_graphs(build_dir: Path) -> list[tuple[str, str, Path]]:
-    """``(name, graph IRI, N-Triples path)`` of every graph listed in a build's ``manifest.json``."""
-    manifest = build_dir / "manifest.json"
+    """``(name, graph IRI, N-Triples path)`` of every graph listed in a build's ``manifest.json``.
+
+    A missing or malformed manifest is unreadable input here (:class:`~kg.errors.InputError`).
+    """
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        graphs = [(str(g["name"]), str(g["iri"]), build_dir / str(g["ntriples"])) for g in data["graphs"]]
-    except FileNotFoundError as exc:
-        where = Position(file=str(build_dir))
-        raise InputError("not a build folder: it has no manifest.json", where) from exc
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"malformed manifest: {exc}", Position(file=str(manifest))) from exc
-    return graphs
+        manifest = read_manifest(build_dir)
+    except ConfigError as exc:
+        raise InputError(str(exc)) from exc
+    return [(g.name, g.iri, manifest.ntriples(g)) for g in manifest.graphs]
 
 
 def load_graphs(graphs: Iterable[tuple[str, str, Path]]) -> LoadedData:

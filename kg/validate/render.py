@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 from kg.validate.results import ShapeResult
+from kg.vocabulary import KG, KGSH, SH
 
 if TYPE_CHECKING:
     from kg.validate import ValidationReport
@@ -34,9 +35,9 @@ def render(report: ValidationReport, fmt: str = "text", lang: str = "en") -> str
     if fmt == "json":
         return render_json(report, lang)
     if fmt == "turtle":
-        report.report_graph.bind("sh", "http://www.w3.org/ns/shacl#")
-        report.report_graph.bind("kgsh", "https://kg.example.jp/def/shapes#")
-        report.report_graph.bind("kg", "https://kg.example.jp/def/kg#")
+        report.report_graph.bind("sh", SH)
+        report.report_graph.bind("kgsh", KGSH)
+        report.report_graph.bind("kg", KG)
         return report.report_graph.serialize(format="turtle")
     raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
 

@@ -15,10 +15,11 @@ from enum import StrEnum
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from kg import vocabulary
 from kg.errors import Position
 from kg.findings import Finding, Severity, finding
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+SH = Namespace(vocabulary.SH)
 
 
 class ResultSeverity(StrEnum):

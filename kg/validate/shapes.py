@@ -26,10 +26,11 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from kg import vocabulary
 from kg.errors import ConfigError, Position
 from kg.resources import shapes_dir
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+SH = Namespace(vocabulary.SH)
 
 #: shapes/ at the root of the project (next to ontology/ and data/).
 SHAPES_DIR = shapes_dir()
@@ -39,7 +40,7 @@ _UNSAFE_VARIABLES = re.compile(r"[$?](currentShape|shapesGraph)\b")
 #: Predicates that are not constraints: a shape with nothing else left needs no targets in pyshacl.
 _NOT_CONSTRAINTS = {
     RDF.type, SH.targetClass, SH.path, SH.message, SH.severity, SH.name, SH.description, SH.deactivated,
-    URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+    URIRef(vocabulary.RDFS_COMMENT), URIRef(vocabulary.RDFS_LABEL),
 }
 
 
@@ -143,7 +144,7 @@ def _check(shapes: Graph, shape: URIRef, constraint: Node) -> list[SparqlCheck] 
     return checks
 
 
-RDFS_SUBCLASS = URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+RDFS_SUBCLASS = URIRef(vocabulary.RDFS_SUBCLASS_OF)
 
 
 def _with_target(query: str, pattern: str) -> str | None:

@@ -17,12 +17,13 @@ import pyoxigraph as ox
 from rdflib import Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from kg import vocabulary
 from kg.errors import ConfigError
 from kg.validate.data import rdflib_term
 from kg.validate.results import RawResult, ResultSeverity
 from kg.validate.shapes import SparqlCheck
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+SH = Namespace(vocabulary.SH)
 _PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 

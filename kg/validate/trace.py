@@ -22,13 +22,14 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
+from kg import vocabulary
 from kg.validate.data import LoadedData, from_rdflib
 from kg.validate.results import RawResult, ShapeResult
+from kg.vocabulary import KG
 
-KG = "https://kg.example.jp/def/kg#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
-DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+RDF_TYPE = ox.NamedNode(vocabulary.RDF_TYPE)
+IDENTIFIER = ox.NamedNode(vocabulary.DCTERMS_IDENTIFIER)
+DERIVED_FROM = ox.NamedNode(vocabulary.PROV_WAS_DERIVED_FROM)
 
 Resource = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -61,21 +62,8 @@ MEASURE_COLUMNS: dict[str, str] = {
 #: Properties whose value is a mark or a provision: the column is the mark's (or provision's) label.
 MARK_PROPERTIES = {KG + "hasMark", KG + "primaryLegalBasis", KG + "linkedLegalBasis"}
 
-PREFIXES: dict[str, str] = {
-    "kg": KG,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "schema": "https://schema.org/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
+#: Prefixes that shorten IRIs in results: the build's, and SHACL's.
+PREFIXES: dict[str, str] = {**vocabulary.PREFIXES, "sh": vocabulary.SH}
 
 
 def compact(iri: str) -> str:

@@ -1,0 +1,55 @@
+"""Map measure lineages (kg.build.lineage) to triples.
+
+Each measure gets ``kg:lineage`` in its edition's graph; the lineage resources
+themselves live in a graph of their own (``{base}graph/lineage``), since they
+belong to no one edition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from kg.rdf.terms import RDF_TYPE, RDFS_LABEL, Minter, ja, kg
+from kg.vocabulary import DCTERMS
+
+_IDENTIFIER = NamedNode(DCTERMS + "identifier")
+
+
+class LineageLike(Protocol):
+    """What the mapping needs of a lineage: where it starts, and the name it started under."""
+
+    @property
+    def edition(self) -> str: ...
+
+    @property
+    def measure_id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def lineage_links(minter: Minter, edition: str, lineages: Mapping[str, LineageLike]) -> list[Triple]:
+    """``measure kg:lineage L`` for every measure (by ID) of ``edition``."""
+    link = kg("lineage")
+    return [
+        Triple(minter.measure(edition, measure_id), link, minter.lineage(lin.edition, lin.measure_id))
+        for measure_id, lin in lineages.items()
+    ]
+
+
+def lineage_triples(minter: Minter, lineages: Iterable[LineageLike]) -> list[Triple]:
+    """The lineage resources: identifier, first edition, and the name they started under."""
+    out: list[Triple] = []
+    for lin in lineages:
+        s = minter.lineage(lin.edition, lin.measure_id)
+        out += [
+            Triple(s, RDF_TYPE, kg("MeasureLineage")),
+            Triple(s, _IDENTIFIER, Literal(f"{lin.edition}/{lin.measure_id}")),
+            Triple(s, kg("firstEdition"), minter.edition(lin.edition)),
+        ]
+        if lin.name:
+            out.append(Triple(s, RDFS_LABEL, ja(lin.name)))
+    return out
