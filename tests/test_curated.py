@@ -19,6 +19,8 @@ from kg.validate import build_validator
 from tests.paths import ROOT
 
 KG = "<https://kg.example.jp/def/kg#"
+KEY = "2023-06-09"  # the bundled edition, keyed by its decision date
+PLAN = f"https://kg.example.jp/plan/{KEY}"
 
 
 @pytest.fixture()
@@ -45,7 +47,7 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _lines(out: Path) -> set[str]:
-    return set((out / "plan-2023.nt").read_text(encoding="utf-8").splitlines())
+    return set((out / f"plan-{KEY}.nt").read_text(encoding="utf-8").splitlines())
 
 
 def _edit(rows: list[dict[str, str]], measure_id: str, column: str, old: str, new: str) -> None:
@@ -57,7 +59,7 @@ def _edit(rows: list[dict[str, str]], measure_id: str, column: str, old: str, ne
 def test_export_writes_one_row_per_measure(data: Path) -> None:
     result = export_curated(_settings(data))
     [path] = result.written
-    assert path == data / "curated" / "2023.csv"
+    assert path == data / "curated" / f"{KEY}.csv"
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # spreadsheet programs need the BOM
     rows = _rows(path)
     assert len(rows) == 48
@@ -91,7 +93,7 @@ def test_round_trip_is_lossless(data: Path, tmp_path: Path) -> None:
     removed = _lines(tmp_path / "plain") - _lines(tmp_path / "curated")
     assert removed == set()
     # Only provenance is added: the edition also derives from the curated file.
-    assert added and all("/plan/2023/curated>" in line for line in added)
+    assert added and all(f"{PLAN}/curated>" in line for line in added)
     assert (tmp_path / "plain" / "review.csv").read_bytes() == (
         tmp_path / "curated" / "review.csv"
     ).read_bytes()
@@ -100,7 +102,7 @@ def test_round_trip_is_lossless(data: Path, tmp_path: Path) -> None:
 def test_editing_one_mark_changes_only_that_mark(data: Path, tmp_path: Path) -> None:
     export_curated(_settings(data))
     before = build(_settings(data), out_dir=tmp_path / "before", formats=("nt",))
-    path = data / "curated" / "2023.csv"
+    path = data / "curated" / f"{KEY}.csv"
     rows = _rows(path)
     _edit(rows, "06-22", "根拠条文", "◎34条(low|35条|33条)", "◎35条")
     _write(path, rows)
@@ -108,10 +110,10 @@ def test_editing_one_mark_changes_only_that_mark(data: Path, tmp_path: Path) -> 
     assert before.written and after.written, [str(f) for f in after.report.errors]
     changed = _lines(tmp_path / "before") ^ _lines(tmp_path / "after")
     curated_sha = [
-        line for line in changed if "/plan/2023/curated> <https://kg.example.jp/def/kg#sha256>" in line
+        line for line in changed if f"{PLAN}/curated> {KG}sha256>" in line
     ]
     changed -= set(curated_sha)
-    mark = "<https://kg.example.jp/plan/2023/mark/06-22-5>"
+    mark = f"<{PLAN}/mark/06-22-5>"
     assert changed, "the edit changed the graph"
     assert all(
         line.startswith(mark) or line.endswith(f"{mark} .") or "primaryLegalBasis" in line for line in changed
@@ -123,7 +125,7 @@ def test_editing_one_mark_changes_only_that_mark(data: Path, tmp_path: Path) -> 
         f"{mark} <https://kg.example.jp/def/kg#confidence> <https://kg.example.jp/def/kg#HighConfidence> ."
         in new
     )
-    assert f"<https://kg.example.jp/plan/2023/measure/06-22> {KG}primaryLegalBasis> {art35} ." in new
+    assert f"<{PLAN}/measure/06-22> {KG}primaryLegalBasis> {art35} ." in new
     # The source cell of the mark is kept: line 35, cell 30 of the extract.
     assert f'{mark} {KG}sourceColumn> "30"^^<http://www.w3.org/2001/XMLSchema#integer> .' in new
 
@@ -136,7 +138,7 @@ def test_editing_one_mark_changes_only_that_mark(data: Path, tmp_path: Path) -> 
 
 def test_reviewed_row_raises_marks_and_leaves_the_review(data: Path, tmp_path: Path) -> None:
     export_curated(_settings(data))
-    path = data / "curated" / "2023.csv"
+    path = data / "curated" / f"{KEY}.csv"
     rows = _rows(path)
     _edit(rows, "06-22", "確認済", "", "yes")
     _write(path, rows)
@@ -146,7 +148,7 @@ def test_reviewed_row_raises_marks_and_leaves_the_review(data: Path, tmp_path: P
     lines = _lines(tmp_path / "out")
     for n in range(1, 6):
         assert (
-            f"<https://kg.example.jp/plan/2023/mark/06-22-{n}> <https://kg.example.jp/def/kg#reviewed> "
+            f"<{PLAN}/mark/06-22-{n}> {KG}reviewed> "
             '"true"^^<http://www.w3.org/2001/XMLSchema#boolean> .' in lines
         )
     # Re-export keeps the flag.
@@ -166,7 +168,7 @@ def test_bad_curated_marks_are_reported_with_position(
     data: Path, tmp_path: Path, old: str, new: str, code: str, text: str
 ) -> None:
     export_curated(_settings(data))
-    path = data / "curated" / "2023.csv"
+    path = data / "curated" / f"{KEY}.csv"
     rows = _rows(path)
     _edit(rows, "06-22", "根拠条文", old, new)
     _write(path, rows)
@@ -174,14 +176,14 @@ def test_bad_curated_marks_are_reported_with_position(
     out = tmp_path / "out"
     res = CliRunner().invoke(cli, ["build", "--no-validate", "--data-dir", str(data), "--out", str(out)])
     assert res.exit_code == 3
-    assert f"2023.csv:{_row_line(path, '06-22')}:5, column 根拠条文, measure 06-22" in res.stderr
+    assert f"{KEY}.csv:{_row_line(path, '06-22')}:5, column 根拠条文, measure 06-22" in res.stderr
     assert text in res.stderr and f"[{code}]" in res.stderr
     assert not out.exists()
 
 
 def test_unknown_ministry_in_curated_table(data: Path, tmp_path: Path) -> None:
     export_curated(_settings(data))
-    path = data / "curated" / "2023.csv"
+    path = data / "curated" / f"{KEY}.csv"
     rows = _rows(path)
     _edit(rows, "06-22", "府省庁名", "デジタル庁", "未来省")
     _write(path, rows)
@@ -203,6 +205,6 @@ def test_cli_export(data: Path) -> None:
     _register()
     res = CliRunner().invoke(cli, ["export", "--data-dir", str(data)])
     assert res.exit_code == 0, res.output
-    assert "2023.csv" in res.stdout
+    assert f"{KEY}.csv" in res.stdout
     res = CliRunner().invoke(cli, ["export", "--data-dir", str(data)])
     assert res.exit_code == 2 and "--force" in res.stderr
