@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from kg.build.pipeline import BuildResult, build
 from kg.cli import _register, cli
 from kg.config import load_settings
-from kg.rdf.terms import KG
+from kg.vocabulary import KG
 from tests.paths import ROOT, SEED
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -51,8 +51,9 @@ def build_dataset(build: Path) -> Dataset:
     Passing the build through a pyoxigraph store does the same to it.
     """
     store = Store()
-    for g in read_manifest(build).graphs:
-        store.bulk_load(path=g.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(g.iri))
+    manifest = read_manifest(build)
+    for g in manifest.graphs:
+        store.bulk_load(path=manifest.ntriples(g), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(g.iri))
     data = Dataset(store)
     data.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
     return data
