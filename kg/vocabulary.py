@@ -49,6 +49,12 @@ PREFIXES: Final[dict[str, str]] = {
 }
 
 
+#: Prefixes of the data namespaces minted under the base IRI (see :class:`kg.rdf.terms.Minter`): the
+#: organisations, and in a plan graph each kind of per-edition resource, named as its path segment.
+ORGANIZATION_PREFIX: Final = "gov"
+EDITION_PREFIXES: Final = ("measure", "kpi", "mark", "participation", "row")
+
+
 def kg_iri(local: str) -> str:
     """The IRI of a term of the kg ontology (``kg_iri("Measure")``)."""
     return KG + local

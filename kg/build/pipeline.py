@@ -19,14 +19,15 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Trip
 
 from kg import __version__
 from kg.build.edition import read_edition
+from kg.build.lineage import LineageBook
 from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
 from kg.config import Settings
-from kg.errors import ConfigError, InputError, Position
+from kg.errors import ConfigError, Position
 from kg.files import make_shareable
 from kg.findings import Report
 from kg.manifest import EditionEntry, Manifest
-from kg.rdf.plan import PlanMapper
 from kg.rdf.lineage import lineage_links, lineage_triples
+from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
 from kg.rdf.terms import Minter
 from kg.rdf.write import (
@@ -37,13 +38,13 @@ from kg.rdf.write import (
     write_graph_formats,
     write_manifest,
 )
-from kg.build.lineage import LineageBook
 from kg.read.crosswalk import read_crosswalk
 from kg.read.edition import EditionMeta, load_editions
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
 from kg.resources import ontology_file
 from kg.review import write_review
+from kg.vocabulary import EDITION_PREFIXES, ORGANIZATION_PREFIX
 
 #: A validation hook: given the staged build folder and its graphs, extend the report.
 Validator = Callable[[Path, list[GraphFile], Report], None]
@@ -204,13 +205,13 @@ def _build_edition(
 
 
 def _plan_prefixes(minter: Minter, edition: str) -> dict[str, str]:
-    kinds = ("measure", "kpi", "mark", "participation", "row")
-    return {**{k: minter.edition_namespace(edition, k) for k in kinds}, **_reference_prefixes(minter)}
+    kinds = {k: minter.edition_namespace(edition, k) for k in EDITION_PREFIXES}
+    return {**kinds, **_reference_prefixes(minter)}
 
 
 def _reference_prefixes(minter: Minter) -> dict[str, str]:
     # No prefix for law IRIs: their paths (…/2023-06-09/article/34) would need escaped slashes.
-    return {"gov": f"{minter.base}org/"}
+    return {ORGANIZATION_PREFIX: f"{minter.base}org/"}
 
 
 def _manifest(
