@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check bench bench-env clean
+.PHONY: demo test test-wheel lint typecheck check bench bench-env clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+## test-wheel: build the wheel, install it in a fresh venv and run kg from it (.ci/wheel-test)
+test-wheel: $(STAMP)
+	bash .ci/wheel-test
 
 BENCH_VENV ?= .venv-bench
 BENCH_BIN := $(BENCH_VENV)/bin
