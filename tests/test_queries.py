@@ -6,25 +6,39 @@ row. The expected answers pin facts read from the source table itself (the
 organisations in the 府省庁名 cells, the measure IDs, the empty KPI cells),
 not whatever the builder happens to infer, so that they hold while the
 normalisers improve.
+
+Editions are named by their key (the decision date, 2023-06-09) or by a year
+that has one edition; a small build with two editions of 2021 checks the
+comparison of editions and that a year naming both is refused.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kg.config import load_settings
 from kg.errors import QueryError
 from kg.query import bind, bundled_queries, find_query, prepare, resolve_values, run_query
+from kg.query.binding import Edition, list_editions, resolve_edition
 from kg.query.catalogue import QUERIES_DIR, parse_query_text
 from kg.store import EmbeddedStore, RemoteEndpoint, Results, read_manifest
 from tests.oxigraph_server import OxigraphServer, fixture_oxigraph_with_build  # noqa: F401
+from tests.paths import ROOT, SEED
 
 QUERY_NAMES = sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
 SOURCE_SHA256 = "a3e4a72fc4239d4d1821d369219309031f78820413c1c7934d6725ea78a8bbd9"
-SEARCH = {"search-measures": {"text": "オープンデータ"}}
+#: Values for the parameters some queries require.
+REQUIRED = {"search-measures": {"text": "オープンデータ"}, "measures-changed": {"old": "2023-06-09"}}
+#: Queries whose answer on the one bundled edition is empty with REQUIRED alone (it compared with itself).
+EMPTY_ON_ONE_EDITION = {"measures-changed"}
+#: The two editions of 2021 (their Cabinet decision dates), for a test build; the later renames 04-01.
+JUNE, DECEMBER = "2021-06-18", "2021-12-24"
+RENAMED = ("「Trusted Web」構想の実現", "「Trusted Web」構想の推進")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +72,50 @@ def normalised(results: Results) -> tuple[list[str], list[dict[str, tuple[str, .
 
 def answer(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]:
     return rows(run_query(find_query(name), params, store))
+
+
+class NoStore:
+    """A target that must not be asked: values are checked before any store is."""
+
+    def select(self, query: str) -> Results:
+        raise AssertionError(f"the store was asked: {query}")
+
+    def describe(self) -> str:
+        return "no store"
+
+
+def write_edition(data: Path, decided: str, text: str) -> None:
+    """An edition folder in the extract format: the bundled edition.toml with another date, no digest."""
+    folder = data / "editions" / decided
+    folder.mkdir(parents=True)
+    toml = (ROOT / "data" / "editions" / "2023" / "edition.toml").read_text(encoding="utf-8")
+    lines = [f"decided = {decided}" if line.startswith("decided =") else line
+             for line in toml.splitlines() if not line.startswith("sha256 =")]
+    (folder / "edition.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / SEED.name).write_text(text, encoding="utf-8")
+
+
+def build_two_editions(root: Path) -> Path:
+    """A build of two editions decided in 2021, from the bundled extract; the later one renames a measure."""
+    from kg.build.pipeline import build
+
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count(RENAMED[0]) == 1
+    write_edition(root / "data", JUNE, text)
+    write_edition(root / "data", DECEMBER, text.replace(*RENAMED))
+    result = build(load_settings(ROOT).with_overrides(data_dir=root / "data"), out_dir=root / "build")
+    assert result.written, [str(f) for f in result.report.errors]
+    return result.out_dir
+
+
+@pytest.fixture(scope="module")
+def two_editions_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_two_editions(tmp_path_factory.mktemp("two-editions"))
+
+
+@pytest.fixture(scope="module")
+def two_editions(two_editions_build: Path) -> EmbeddedStore:
+    return EmbeddedStore.open(two_editions_build)
 
 
 # --- the catalogue --------------------------------------------------------------------------
@@ -111,7 +169,7 @@ INJECTION = '" } ; DROP ALL ; #'
 
 def test_an_injection_attempt_is_one_string_literal(embedded: EmbeddedStore) -> None:
     doc = find_query("measures-by-ministry")
-    text = prepare(doc, {"ministry": INJECTION})
+    text = prepare(doc, {"ministry": INJECTION}, embedded)
     assert '"\\" } ; DROP ALL ; #"' in text  # escaped, inside the VALUES block
     assert rows(embedded.select(text)) == []
     probe = parse_query_text(
@@ -135,7 +193,8 @@ def test_awkward_strings_round_trip(embedded: EmbeddedStore, value: str) -> None
 @pytest.mark.parametrize(
     ("kind", "value"),
     [("iri", "http://x/> } DROP ALL"), ("iri", "relative"), ("integer", "1; DROP"), ("gYear", "20x5"),
-     ("boolean", "yes"), ("date", "2023-13-01"), ("decimal", "1e5")],
+     ("boolean", "yes"), ("date", "2023-13-01"), ("decimal", "1e5"), ("edition", "2023-6-9"),
+     ("edition", "2023-02-30"), ("edition", "newest"), ("edition", "令和5")],
 )
 def test_values_of_the_wrong_type_are_refused(kind: str, value: str) -> None:
     probe = parse_query_text(f"# param v: {kind}\nSELECT ?v WHERE {{ }}\n", Path("p.rq"), "p")
@@ -157,12 +216,14 @@ def test_typed_values_bind_as_typed_terms(embedded: EmbeddedStore) -> None:
 
 def test_missing_required_parameter() -> None:
     with pytest.raises(QueryError, match=r"missing required parameter\(s\): text"):
-        prepare(find_query("search-measures"), {})
+        prepare(find_query("search-measures"), {}, NoStore())
+    with pytest.raises(QueryError, match=r"missing required parameter\(s\): old"):
+        prepare(find_query("measures-changed"), {}, NoStore())
 
 
 def test_unknown_parameter() -> None:
     with pytest.raises(QueryError, match=r"unknown parameter.*colour.*this query's parameters: edition"):
-        prepare(find_query("measures-without-kpi"), {"colour": "red"})
+        prepare(find_query("measures-without-kpi"), {"colour": "red"}, NoStore())
 
 
 def test_syntax_error_names_the_line(tmp_path: Path) -> None:
@@ -170,7 +231,7 @@ def test_syntax_error_names_the_line(tmp_path: Path) -> None:
     bad.write_text("# a comment\nSELECT ?s\nWHERE {\n  ?s ?p ?o .\n  FILTER (?s = )\n}\n", encoding="utf-8")
     where = r"bad\.rq: syntax error at line 5, column 3 \(.FILTER \(\?s = \).\)"
     with pytest.raises(QueryError, match=where):
-        prepare(find_query(str(bad)), {})
+        prepare(find_query(str(bad)), {}, NoStore())
 
 
 @pytest.mark.parametrize(
@@ -189,6 +250,94 @@ def test_values_block_opens_the_where_group(query: str, where: str) -> None:
     head, _, _ = bound.partition(" VALUES (?v)")
     assert head.endswith(where.rstrip()), bound
     assert bound.count("\n") == query.count("\n")  # line numbers unchanged
+
+
+# --- editions: by key, by year, latest ---------------------------------------------------------
+
+EDITION_QUERIES = [d.name for d in bundled_queries() if d.parameter("edition")]
+
+
+def test_edition_parameters_are_editions_defaulting_to_the_latest() -> None:
+    for doc in bundled_queries():
+        for p in doc.parameters:
+            if p.name in ("edition", "old", "new"):
+                assert p.type == "edition", f"{doc.name}: {p.name}"
+                assert p.default == ("latest" if p.name != "old" else None), f"{doc.name}: {p.name}"
+    assert len(EDITION_QUERIES) == 14
+
+
+def test_the_editions_in_the_graph(embedded: EmbeddedStore) -> None:
+    assert list_editions(embedded) == (Edition("2023-06-09", "2023"),)
+
+
+@pytest.mark.parametrize("name", EDITION_QUERIES)
+def test_an_edition_by_its_date_by_its_year_or_latest_gives_the_same_rows(
+    embedded: EmbeddedStore, name: str
+) -> None:
+    params = REQUIRED.get(name, {})
+    by_date = answer(embedded, name, **params, edition="2023-06-09")
+    assert by_date, f"{name} answers nothing for 2023-06-09"
+    assert answer(embedded, name, **params, edition="2023") == by_date
+    assert answer(embedded, name, **params) == by_date  # the default: latest
+
+
+def test_the_edition_is_bound_as_its_key(embedded: EmbeddedStore) -> None:
+    for value in ("2023", "latest", "2023-06-09"):
+        text = prepare(find_query("measures-without-kpi"), {"edition": value}, embedded)
+        assert 'VALUES (?edition) { ("2023-06-09") }' in text, value
+
+
+@pytest.mark.parametrize("value", ["2022", "2023-06-10", "2021-12-24"])
+def test_an_edition_not_in_the_graph_is_an_error_naming_it(embedded: EmbeddedStore, value: str) -> None:
+    message = rf"parameter edition: no edition {value} in the graph \(editions: 2023-06-09\)"
+    with pytest.raises(QueryError, match=message):
+        answer(embedded, "measures-by-ministry", edition=value)
+
+
+def test_resolving_an_edition() -> None:
+    editions = (Edition(JUNE, "2021"), Edition(DECEMBER, "2021"), Edition("2023-06-09", "2023"))
+    assert resolve_edition("e", "2023", editions) == "2023-06-09"
+    assert resolve_edition("e", JUNE, editions) == JUNE
+    assert resolve_edition("e", "latest", editions) == "2023-06-09"
+    ambiguous = r"^parameter e: 2021 names more than one edition \(2021-06-18, 2021-12-24\): give the dec"
+    with pytest.raises(QueryError, match=ambiguous):
+        resolve_edition("e", "2021", editions)
+    unknown = r"^parameter e: no edition 2022 in the graph \(editions: 2021-06-18, 2021-12-24, 2023-06-09\)"
+    with pytest.raises(QueryError, match=unknown):
+        resolve_edition("e", "2022", editions)
+    with pytest.raises(QueryError, match=r"^parameter e: the graph holds no plan edition"):
+        resolve_edition("e", "latest", ())
+
+
+def test_a_year_of_two_editions_is_refused(two_editions: EmbeddedStore) -> None:
+    assert list_editions(two_editions) == (Edition(JUNE, "2021"), Edition(DECEMBER, "2021"))
+    ambiguous = r"2021 names more than one edition \(2021-06-18, 2021-12-24\): give the decision date"
+    with pytest.raises(QueryError, match="parameter edition: " + ambiguous):
+        answer(two_editions, "measures-without-kpi", edition="2021")
+    with pytest.raises(QueryError, match="parameter old: " + ambiguous):
+        answer(two_editions, "measures-changed", old="2021")
+    # Each by its decision date; latest is the December one.
+    for edition, name in ((JUNE, RENAMED[0]), (DECEMBER, RENAMED[1]), ("latest", RENAMED[1])):
+        found = answer(two_editions, "search-measures", text="Trusted", edition=edition)
+        assert [(r["id"], r["name"]) for r in found] == [("04-01", name)], edition
+
+
+def test_measures_changed_between_two_editions(two_editions: EmbeddedStore) -> None:
+    got = answer(two_editions, "measures-changed", old=JUNE)  # new: latest, the December edition
+    assert [(r["change"], r["edition"], r["id"], r["name"]) for r in got] == [
+        ("added", DECEMBER, "04-01", RENAMED[1]),
+        ("removed", JUNE, "04-01", RENAMED[0]),
+    ]
+    back = answer(two_editions, "measures-changed", old=DECEMBER, new=JUNE)
+    assert [(r["change"], r["edition"], r["name"]) for r in back] == [
+        ("added", JUNE, RENAMED[0]),
+        ("removed", DECEMBER, RENAMED[1]),
+    ]
+    summary = answer(two_editions, "edition-summary")
+    assert [(r["edition"], r["year"], r["measures"]) for r in summary] == [
+        (JUNE, "2021", "48"),
+        (DECEMBER, "2021", "48"),
+    ]
 
 
 # --- expected answers, embedded ---------------------------------------------------------------
@@ -334,17 +483,20 @@ def test_concerned_ministries(embedded: EmbeddedStore) -> None:
 
 def test_edition_summary(embedded: EmbeddedStore) -> None:
     (row,) = answer(embedded, "edition-summary")
-    assert (row["edition"], row["decided"], row["file"], row["measures"], row["organisations"]) == (
-        "2023", "2023-06-09", "000_12dec0b774bbd4f2.txt", "48", "16")
+    assert (row["edition"], row["year"], row["file"], row["measures"], row["organisations"]) == (
+        "2023-06-09", "2023", "000_12dec0b774bbd4f2.txt", "48", "16")
     marks = sum(int(row[k]) for k in ("marksHigh", "marksMedium", "marksLow"))
     groups = answer(embedded, "measures-per-group")
     assert marks == sum(int(r["primaryMarks"]) + int(r["linkedMarks"]) for r in groups)
 
 
 def test_measures_changed(embedded: EmbeddedStore) -> None:
-    got = answer(embedded, "measures-changed")  # 2022 → 2023; only 2023 is built
-    assert len(got) == 48 and {(r["change"], r["year"]) for r in got} == {("added", "2023")}
-    assert answer(embedded, "measures-changed", old="2023", new="2023") == []
+    # Only 2023-06-09 is built: compared with itself, nothing changed (two editions: further up).
+    assert answer(embedded, "measures-changed", old="2023-06-09") == []
+    assert answer(embedded, "measures-changed", old="2023", new="2023-06-09") == []
+    unknown = r"parameter old: no edition 2022 in the graph \(editions: 2023-06-09\)"
+    with pytest.raises(QueryError, match=unknown):
+        answer(embedded, "measures-changed", old="2022")
 
 
 def test_every_bundled_query_has_an_expected_answer_test() -> None:
@@ -356,7 +508,7 @@ def test_every_bundled_query_has_an_expected_answer_test() -> None:
 # --- the same answers on a real Oxigraph server ------------------------------------------------
 
 #: Every query with its defaults (each must answer something), then some other parameters.
-VARIANTS = [(name, SEARCH.get(name, {})) for name in QUERY_NAMES] + [
+VARIANTS = [(name, REQUIRED.get(name, {})) for name in QUERY_NAMES] + [
     ("measures-by-ministry", {"ministry": "内閣府"}),
     ("measures-by-ministry", {"ministry": INJECTION}),
     ("measures-by-article", {"article": "35条", "strength": "◎"}),
@@ -364,6 +516,9 @@ VARIANTS = [(name, SEARCH.get(name, {})) for name in QUERY_NAMES] + [
     ("cross-ministry-measures", {"min_orgs": "4"}),
     ("measure-card", {"measure": "04-07"}),
     ("search-measures", {"text": "AI"}),
+    ("measures-by-ministry", {"edition": "2023"}),
+    ("article-coverage", {"edition": "2023-06-09"}),
+    ("measures-changed", {"old": "2023", "new": "latest"}),
 ]
 
 
@@ -376,5 +531,42 @@ def test_embedded_and_server_answers_are_equal(
     local = run_query(doc, params, embedded)
     served = run_query(doc, params, remote)
     assert normalised(local) == normalised(served)
-    if params == SEARCH.get(name, {}):
+    if params == REQUIRED.get(name, {}) and name not in EMPTY_ON_ONE_EDITION:
         assert local["results"]["bindings"], f"{name} answers nothing with its defaults"
+
+
+@pytest.mark.server
+def test_an_edition_not_on_the_server_is_an_error_naming_it(remote: RemoteEndpoint) -> None:
+    unknown = r"parameter edition: no edition 2022 in the graph \(editions: 2023-06-09\)"
+    with pytest.raises(QueryError, match=unknown):
+        run_query(find_query("measures-without-kpi"), {"edition": "2022"}, remote)
+
+
+@pytest.fixture(scope="module")
+def two_editions_served(
+    tmp_path_factory: pytest.TempPathFactory, two_editions_build: Path
+) -> Iterator[RemoteEndpoint]:
+    """The two-edition build on an Oxigraph server of its own, loaded offline as oxigraph_with_build is."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-two-editions") / "store")
+    server.location.mkdir(parents=True, exist_ok=True)
+    server.load(two_editions_build / "dataset.trig")
+    server.start()
+    try:
+        yield RemoteEndpoint(server.query_url, read_manifest(two_editions_build).graph_iris, timeout=30)
+    finally:
+        server.stop()
+
+
+@pytest.mark.server
+def test_two_editions_on_a_server(two_editions: EmbeddedStore, two_editions_served: RemoteEndpoint) -> None:
+    for name, params in [
+        ("measures-changed", {"old": JUNE}),
+        ("measures-changed", {"old": DECEMBER, "new": JUNE}),
+        ("edition-summary", {}),
+        ("measures-without-kpi", {"edition": JUNE}),
+    ]:
+        doc = find_query(name)
+        assert normalised(run_query(doc, params, two_editions)) == normalised(
+            run_query(doc, params, two_editions_served)), (name, params)
+    with pytest.raises(QueryError, match=r"parameter edition: 2021 names more than one edition"):
+        run_query(find_query("measures-without-kpi"), {"edition": "2021"}, two_editions_served)

@@ -23,6 +23,7 @@ from tests.oxigraph_server import (  # noqa: F401  (fixtures)
     fixture_oxigraph_with_build,
     fixture_proxies,
 )
+from tests.test_queries import DECEMBER, JUNE, build_two_editions
 
 
 def kg_query(*args: str) -> Result:
@@ -42,8 +43,9 @@ def test_list_shows_every_bundled_query_with_titles_and_parameters() -> None:
     assert result.exit_code == 0
     for doc in bundled_queries():
         assert doc.name in result.output and doc.title_ja in result.output and doc.title_en in result.output
-    assert "measures-by-ministry  [ministry=総務省, edition=2023]" in result.output
-    assert "search-measures  [text, edition=2023]" in result.output  # required: no default
+    assert "measures-by-ministry  [ministry=総務省, edition=latest]" in result.output
+    assert "search-measures  [text, edition=latest]" in result.output  # required: no default
+    assert "measures-changed  [old, new=latest]" in result.output
     assert kg_query().output == result.output  # no NAME: the list
 
 
@@ -52,8 +54,9 @@ def test_query_help_lists_its_parameters() -> None:
     assert result.exit_code == 0
     out = result.output
     assert out.startswith("measures-by-ministry: 府省庁が担当する施策")
-    assert "ministry  (string, default 総務省)" in out and "edition  (gYear, default 2023)" in out
-    assert "kg query measures-by-ministry --param ministry=総務省 --param edition=2023" in out
+    assert "ministry  (string, default 総務省)" in out and "edition  (edition, default latest)" in out
+    assert "Cabinet decision date (2023-06-09), or its year" in out
+    assert "kg query measures-by-ministry --param ministry=総務省 --param edition=latest" in out
     assert "Usage:" in out and "--endpoint URL" in out  # followed by the command's own options
     assert kg_query("--format", "csv", "search-measures", "-h").output.count("text  (string, required)") == 1
 
@@ -120,6 +123,60 @@ def test_injection_is_harmless(on: Callable[..., Result]) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "(0 rows)"
     assert on("measures-without-kpi").output.splitlines()[-1] == "(3 rows)"
+
+
+# --- editions ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of the editions of 2021-06-18 and 2021-12-24 (see tests/test_queries.py)."""
+    return build_two_editions(tmp_path_factory.mktemp("two-editions"))
+
+
+def test_an_edition_by_its_date_or_its_year(on: Callable[..., Result]) -> None:
+    by_date = on("measures-by-ministry", "--param", "edition=2023-06-09")
+    assert by_date.exit_code == 0, by_date.output
+    assert by_date.output.splitlines()[-1] == "(20 rows)"
+    assert on("measures-by-ministry", "--param", "edition=2023").output == by_date.output
+    assert on("measures-by-ministry", "--param", "edition=latest").output == by_date.output
+    assert on("measures-by-ministry").output == by_date.output
+
+
+def test_edition_summary_shows_the_key(on: Callable[..., Result]) -> None:
+    rows = list(csv.reader(io.StringIO(on("edition-summary", "-f", "csv").output)))
+    assert rows[0][:3] == ["edition", "year", "file"]
+    assert rows[1][:3] == ["2023-06-09", "2023", "000_12dec0b774bbd4f2.txt"]
+
+
+@pytest.mark.parametrize("value", ["2022", "2023-06-10"])
+def test_an_edition_not_in_the_build(on: Callable[..., Result], value: str) -> None:
+    result = on("measures-without-kpi", "-p", f"edition={value}")
+    assert result.exit_code == QueryError.exit_code
+    assert f"parameter edition: no edition {value} in the graph (editions: 2023-06-09)" in result.output
+
+
+def test_not_an_edition(on: Callable[..., Result]) -> None:
+    result = on("measures-without-kpi", "-p", "edition=令和5")
+    assert result.exit_code == QueryError.exit_code
+    assert "parameter edition: '令和5' is not a valid edition (not a decision date" in result.output
+
+
+def test_a_year_with_two_editions(two_editions: Path) -> None:
+    result = kg_query("measures-without-kpi", "-p", "edition=2021", "--build-dir", str(two_editions))
+    assert result.exit_code == QueryError.exit_code
+    assert (
+        "parameter edition: 2021 names more than one edition (2021-06-18, 2021-12-24): give the decision date"
+        in result.output
+    )
+    june = kg_query("measures-without-kpi", "-p", f"edition={JUNE}", "--build-dir", str(two_editions))
+    assert june.exit_code == 0 and june.output.splitlines()[-1] == "(3 rows)"
+    changed = kg_query("measures-changed", "-p", f"old={JUNE}", "-f", "csv", "--build-dir", str(two_editions))
+    assert [r[:3] for r in csv.reader(io.StringIO(changed.output))] == [
+        ["change", "edition", "id"],
+        ["added", DECEMBER, "04-01"],
+        ["removed", JUNE, "04-01"],
+    ]
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -201,6 +258,17 @@ def test_the_endpoint_gives_the_same_output(
     served = on(*args, "--endpoint", oxigraph_with_build.query_url)
     assert served.exit_code == 0, served.output
     assert served.output == on(*args).output
+
+
+@pytest.mark.server
+def test_editions_on_the_endpoint(on: Callable[..., Result], oxigraph_with_build: OxigraphServer) -> None:
+    endpoint = ("--endpoint", oxigraph_with_build.query_url)
+    by_year = on("measures-by-ministry", "-p", "edition=2023", *endpoint)
+    assert by_year.exit_code == 0, by_year.output
+    assert by_year.output == on("measures-by-ministry", "-p", "edition=2023-06-09").output
+    unknown = on("measures-by-ministry", "-p", "edition=2022", *endpoint)
+    assert unknown.exit_code == QueryError.exit_code
+    assert "parameter edition: no edition 2022 in the graph (editions: 2023-06-09)" in unknown.output
 
 
 @pytest.mark.server

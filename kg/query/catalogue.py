@@ -10,6 +10,9 @@ A header is the leading run of ``#`` comment lines::
     #   The organisation, by name, short form or id.
     # param fy: integer
     #   A parameter without "= default" is required.
+    # param edition: edition = latest
+    #   A plan edition: a decision date, a year with one edition, or latest;
+    #   looked up in the graph and bound as the edition's key (kg.query.binding).
 
 It is parsed, not executed: SPARQL ignores comments, so the file stays a
 plain query that any SPARQL tool can run (with the parameters' defaults

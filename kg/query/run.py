@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg.errors import QueryError
 from kg.manifest import FILE_NAME, Manifest, read
-from kg.query.binding import bind, resolve_values
+from kg.query.binding import bind, check_values, list_editions, resolve_values
 from kg.query.catalogue import QueryDoc, find_query
 from kg.query.lexer import blank_comments
 from kg.store.credentials import find_credentials
@@ -40,17 +40,30 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
-def prepare(doc: QueryDoc, given: Mapping[str, str]) -> str:
+def check(doc: QueryDoc, given: Mapping[str, str]) -> None:
+    """What can be checked without a store: the query's syntax (in the file's own text) and the values."""
+    check_syntax(doc.text, str(doc.path))
+    check_values(doc.parameters, given)
+
+
+def prepare(doc: QueryDoc, given: Mapping[str, str], target: SparqlTarget) -> str:
     """The text to send: parameters bound, comments blanked; syntax checked on the file's own text first.
 
-    The same text goes to the embedded store and to an endpoint.
+    The same text goes to the embedded store and to an endpoint. An edition
+    parameter is resolved against the editions ``target`` holds (one more
+    small query, only for a query that has one).
     """
-    check_syntax(doc.text, str(doc.path))
-    return bind(blank_comments(doc.text), resolve_values(doc.parameters, given))
+    check(doc, given)
+    return _bound(doc, given, target)
+
+
+def _bound(doc: QueryDoc, given: Mapping[str, str], target: SparqlTarget) -> str:
+    terms = resolve_values(doc.parameters, given, lambda: list_editions(target))
+    return bind(blank_comments(doc.text), terms)
 
 
 def run_query(doc: QueryDoc, given: Mapping[str, str], target: SparqlTarget) -> Results:
-    return target.select(prepare(doc, given))
+    return target.select(prepare(doc, given, target))
 
 
 def query(
@@ -68,7 +81,7 @@ def query(
     of the build's manifest if there is one, else the endpoint's own default.
     """
     doc = find_query(name_or_file)
-    text = prepare(doc, given)
+    check(doc, given)  # before a build is loaded or an endpoint asked
     manifest = _manifest_if_any(build_dir) if endpoint else read(build_dir)
     prefixes = {"base": manifest.base_iri} if manifest else {}
     target: SparqlTarget
@@ -78,7 +91,7 @@ def query(
     else:
         assert manifest is not None
         target = EmbeddedStore(manifest)
-    return Answer(doc, target.select(text), prefixes)
+    return Answer(doc, target.select(_bound(doc, given, target)), prefixes)
 
 
 def _manifest_if_any(build_dir: Path) -> Manifest | None:
