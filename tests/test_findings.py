@@ -17,6 +17,7 @@ import pickle
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -27,7 +28,7 @@ from click.testing import CliRunner, Result
 
 from kg.cli import _register, cli
 from kg.errors import Position
-from kg.findings import FINDING_TYPES, Finding, Severity, finding, template_fields
+from kg.findings import FINDING_TYPES, Finding, Report, Severity, finding, template_fields
 from kg.findings_io import COLUMNS, write_findings
 from kg.review import REVIEW_CODES
 from tests.paths import ROOT
@@ -340,3 +341,26 @@ def test_write_findings_replaces_atomically(tmp_path: Path) -> None:
     assert write_findings(path, [f]) == 1
     assert json.loads(path.read_text(encoding="utf-8"))[0]["fields"] == {}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"]
+
+
+def test_findings_are_written_when_shacl_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SHACL violation stops the build (exit 4); the findings file holds it and the other findings."""
+    import kg.validate
+
+    def failing(**_options: object) -> Callable[[Path, object, Report], None]:
+        def run(_stage: Path, _graphs: object, report: Report) -> None:
+            report.add(finding("shacl-violation", Position("x.txt", 7, 3, None, "04-01"), message="broken"))
+
+        return run
+
+    monkeypatch.setattr(kg.validate, "build_validator", failing)
+    out, path = tmp_path / "b", tmp_path / "findings.csv"
+    res = _kg("build", "--data-dir", str(ROOT / "data"), "--out", str(out), "--findings", str(path))
+    assert res.exit_code == 4, res.output
+    assert not out.exists()
+    rows = _csv(path)
+    assert len(rows) == 51
+    [row] = [r for r in rows if r["severity"] == "error"]
+    assert (row["code"], row["message"], row["measure_id"], row["fields"]) == (
+        "shacl-violation", "broken", "04-01", '{"message": "broken"}'
+    )
