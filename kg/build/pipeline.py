@@ -117,7 +117,6 @@ def build(
             )
             graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.key)))
             shutil.rmtree(stage / ".chunks", ignore_errors=True)
-        report.extend(book.unused())
         lineage = GraphSink("lineage", minter.graph("lineage"), stage)
         sinks.append(lineage)
         lineage.add_block(lineage_triples(minter, book.new))

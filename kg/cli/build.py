@@ -72,9 +72,10 @@ def command(
         findings_fmt = _findings_target(findings_path, findings_as, out_dir or settings.build_dir)
     validator = None
     if validate:
+        from kg.build.headers import column_headers
         from kg.validate import build_validator
 
-        validator = build_validator()
+        validator = build_validator(headers=column_headers(settings))
     try:
         result = build(
             settings,

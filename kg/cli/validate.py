@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kg.build.headers import column_headers
 from kg.cli._common import reports_errors, settings_options
 from kg.config import Settings
 from kg.errors import InputError, Position, ValidationFailed
@@ -56,7 +57,8 @@ def command(
         if folders:
             raise InputError("name one build folder or RDF files, not both", Position(file=folders[0]))
         source = list(files)
-    report = validate(source, shapes=shape_files(shapes_dir) if shapes_dir else None, strict=strict)
+    shapes = shape_files(shapes_dir) if shapes_dir else None
+    report = validate(source, shapes=shapes, strict=strict, headers=column_headers(settings))
     text = render(report, fmt, lang)
     if output is not None:
         output.write_text(text, encoding="utf-8")

@@ -140,7 +140,11 @@ class ValidationReport:
 
 
 def validate(
-    data: DataSource | LoadedData, *, shapes: Sequence[Path] | None = None, strict: bool = False
+    data: DataSource | LoadedData,
+    *,
+    shapes: Sequence[Path] | None = None,
+    strict: bool = False,
+    headers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ValidationReport:
     """Validate ``data`` against the shapes (default: every ``shapes/*.ttl``).
 
@@ -149,7 +153,9 @@ def validate(
     rdflib ``Graph``/``Dataset``; all graphs are validated as one union. With
     ``strict``, warnings make the report fail too. Raises
     :class:`~kg.errors.InputError` for unreadable data and
-    :class:`~kg.errors.ConfigError` for unreadable shapes.
+    :class:`~kg.errors.ConfigError` for unreadable shapes. ``headers`` (plan graph
+    IRI → column role → header text, from the editions' ``edition.toml``) name
+    the table column a result comes from in the edition's own words.
     """
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -166,7 +172,7 @@ def validate(
     timings["sparql"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    tracer = Tracer(loaded)
+    tracer = Tracer(loaded, headers)
     raw = _unique(read_report(report_graph) + extra)
     results = tuple(sorted((tracer.trace(r) for r in raw), key=ShapeResult.sort_key))
     timings["trace"] = time.perf_counter() - start
@@ -187,7 +193,11 @@ class NamedGraphFile(Protocol):
 
 
 def build_validator(
-    *, shapes: Sequence[Path] | None = None, strict: bool = False, include_warnings: bool = False
+    *,
+    shapes: Sequence[Path] | None = None,
+    strict: bool = False,
+    include_warnings: bool = False,
+    headers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Callable[[Path, Sequence[NamedGraphFile], Report], None]:
     """The hook ``kg build`` runs on its staged graphs before it writes them.
 
@@ -202,7 +212,7 @@ def build_validator(
 
     def run(stage: Path, graphs: Sequence[NamedGraphFile], report: Report) -> None:
         loaded = load_graphs([(g.name, g.iri, stage / g.files["ntriples"]) for g in graphs])
-        result = validate(loaded, shapes=shapes, strict=strict)
+        result = validate(loaded, shapes=shapes, strict=strict, headers=headers)
         for r in result.results:
             if r.severity is ResultSeverity.VIOLATION:
                 report.add(r.to_finding())

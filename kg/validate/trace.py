@@ -15,7 +15,7 @@ about, using the headers of the 施策集 table (domain.md §2).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
@@ -43,21 +43,28 @@ MEASURE, KPI, MARK, PARTICIPATION = _kg("Measure"), _kg("KPI"), _kg("LegalBasisM
 SOURCE_ROW, SOURCE_FILE, EDITION = _kg("SourceRow"), _kg("SourceFile"), _kg("PlanEdition")
 ORGANIZATION, ARTICLE, PARAGRAPH = _kg("GovernmentOrganization"), _kg("Article"), _kg("Paragraph")
 
-#: Headers of the table (2023 edition), by what a result is about.
-COL_ID, COL_NAME, COL_KPI = "施策番号", "施策名", "KPI"
-COL_DESCRIPTION, COL_MINISTRIES = "課題・取組概要（スケジュール・効果）", "府省庁名"
+#: The role of the table column a result is about. Each edition names its columns
+#: in its own edition.toml; the caller passes those headers (graph IRI → role →
+#: header), and these neutral names stand in where it did not.
+ROLE_NAMES = {
+    "id": "measure ID",
+    "name": "measure name",
+    "kpi": "KPI",
+    "description": "description",
+    "organizations": "ministries",
+}
 
-#: The column of a measure's own property.
+#: The column role of a measure's own property.
 MEASURE_COLUMNS: dict[str, str] = {
-    "http://purl.org/dc/terms/identifier": COL_ID,
-    KG + "groupCode": COL_ID,
-    "http://www.w3.org/2000/01/rdf-schema#label": COL_NAME,
-    KG + "hasKPI": COL_KPI,
-    "http://purl.org/dc/terms/description": COL_DESCRIPTION,
-    KG + "hasParticipation": COL_MINISTRIES,
-    KG + "implementedBy": COL_MINISTRIES,
-    KG + "ledBy": COL_MINISTRIES,
-    KG + "concernedMinistries": COL_MINISTRIES,
+    vocabulary.DCTERMS + "identifier": "id",
+    KG + "groupCode": "id",
+    vocabulary.RDFS + "label": "name",
+    KG + "hasKPI": "kpi",
+    vocabulary.DCTERMS + "description": "description",
+    KG + "hasParticipation": "organizations",
+    KG + "implementedBy": "organizations",
+    KG + "ledBy": "organizations",
+    KG + "concernedMinistries": "organizations",
 }
 #: Properties whose value is a mark or a provision: the column is the mark's (or provision's) label.
 MARK_PROPERTIES = {KG + "hasMark", KG + "primaryLegalBasis", KG + "linkedLegalBasis"}
@@ -87,9 +94,10 @@ class _Place:
 class Tracer:
     """Looks results up in the loaded store; caches what many results share."""
 
-    def __init__(self, data: LoadedData) -> None:
+    def __init__(self, data: LoadedData, headers: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.store = data.store
         self.labels = data.labels
+        self.headers = headers or {}
         self._rows: dict[Resource, _Place] = {}
         self._uses: dict[Resource, _Place] = {}
 
@@ -124,15 +132,17 @@ class Tracer:
         types = {t for t in self._objects(focus, RDF_TYPE) if isinstance(t, ox.NamedNode)}
         p = str(path) if path is not None else ""
         if MEASURE in types:
-            column = MEASURE_COLUMNS.get(p)
+            role = MEASURE_COLUMNS.get(p)
+            column = self._header(focus, role) if role else None
             target = from_rdflib(value) if p in MARK_PROPERTIES and value is not None else None
             if isinstance(target, (ox.NamedNode, ox.BlankNode)):
                 column = self._label(target)
             return replace(self._row_place(focus), column_name=column)
         if KPI in types:
-            return replace(self._owner_place(_kg("hasKPI"), focus), column_name=COL_KPI)
+            return replace(self._owner_place(_kg("hasKPI"), focus), column_name=self._header(focus, "kpi"))
         if PARTICIPATION in types:
-            return replace(self._owner_place(_kg("hasParticipation"), focus), column_name=COL_MINISTRIES)
+            place = self._owner_place(_kg("hasParticipation"), focus)
+            return replace(place, column_name=self._header(focus, "organizations"))
         if MARK in types:
             return self._mark_place(focus)
         if SOURCE_ROW in types:
@@ -181,7 +191,8 @@ class Tracer:
         places: list[_Place] = []
         if ORGANIZATION in types:
             for measure in self._subjects(_kg("implementedBy"), node):
-                places.append(replace(self._row_place(measure), column_name=COL_MINISTRIES))
+                column = self._header(measure, "organizations")
+                places.append(replace(self._row_place(measure), column_name=column))
         elif ARTICLE in types or PARAGRAPH in types:
             for mark in self._subjects(_kg("provision"), node):
                 places.append(self._mark_place(mark))
@@ -189,6 +200,16 @@ class Tracer:
         found = replace(places[0], other_measures=len(places) - 1) if places else _Place()
         self._uses[node] = found
         return found
+
+    def _header(self, node: Resource, role: str) -> str:
+        """The header of the column ``role`` in the edition (graph) ``node`` belongs to."""
+        for quad in self.store.quads_for_pattern(node, None, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                found = self.headers.get(quad.graph_name.value, {}).get(role)
+                if found:
+                    return found
+            break
+        return ROLE_NAMES[role]
 
     def _label(self, node: Resource) -> str | None:
         labels = sorted(v.value for v in self._objects(node, _kg("columnLabel")) if isinstance(v, ox.Literal))

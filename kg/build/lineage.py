@@ -1,0 +1,97 @@
+"""A measure across editions: which measures of the editions of a build are one measure.
+
+Editions are taken in decision-date order. A measure of an edition joins the
+lineage of an earlier measure when
+
+1. the curated crosswalk (``data/lineage.csv``) says so, or else
+2. the previous edition has a measure with the same ID *and the same name*.
+
+Anything else starts a lineage of its own, minted at this edition
+(``{base}lineage/{edition}/{id}``). The same ID under another name is not
+taken as the same measure (IDs are reassigned between editions): it is listed
+for review, and a crosswalk row settles it. A crosswalk row about two editions
+of the build that names a measure one of them does not have is an error:
+nothing would show that it was ignored. Rows about editions the build does not
+have are not about this build, and are left alone (a crosswalk can cover every
+plan while a user builds some).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.errors import Position
+from kg.findings import Finding, finding
+from kg.read.crosswalk import CrosswalkRow
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """A lineage: where it starts (edition key, measure ID) and the name it started under."""
+
+    edition: str
+    measure_id: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.edition}/{self.measure_id}"
+
+
+@dataclass
+class LineageBook:
+    """Lineages assigned so far, edition by edition (call :meth:`add_edition` in date order)."""
+
+    crosswalk: list[CrosswalkRow]
+    assigned: dict[tuple[str, str], Lineage] = field(default_factory=dict)
+    new: list[Lineage] = field(default_factory=list)  # lineages started, in order
+    _previous: dict[str, str] | None = None  # id → name of the previous edition
+    _previous_key: str | None = None
+    _editions: set[str] = field(default_factory=set)
+
+    def add_edition(
+        self, edition: str, names: dict[str, str], positions: dict[str, Position]
+    ) -> tuple[dict[str, Lineage], list[Finding]]:
+        """Assign a lineage to each measure (ID → name, ID → source row) of ``edition``."""
+        findings: list[Finding] = []
+        stated = {
+            (r.to_edition, r.to_id): r
+            for r in self.crosswalk
+            if r.to_edition == edition and r.from_edition in self._editions
+        }
+        out: dict[str, Lineage] = {}
+        for measure_id, name in names.items():
+            row = stated.get((edition, measure_id))
+            earlier = self.assigned.get((row.from_edition, row.from_id)) if row is not None else None
+            if row is not None and earlier is None:
+                findings.append(_unknown(row, row.from_edition, row.from_id))
+            if earlier is None and row is None and self._previous is not None:
+                before = self._previous.get(measure_id)
+                if before is not None and before == name:
+                    earlier = self.assigned[(self._previous_key or "", measure_id)]
+                elif before is not None:
+                    findings.append(
+                        finding(
+                            "lineage-unconfirmed",
+                            positions.get(measure_id),
+                            raw=name,
+                            measure=measure_id,
+                            edition=edition,
+                            previous=self._previous_key,
+                            name=before,
+                        )
+                    )
+            lineage = earlier or Lineage(edition, measure_id, name)
+            if earlier is None:
+                self.new.append(lineage)
+            self.assigned[(edition, measure_id)] = lineage
+            out[measure_id] = lineage
+        for row in stated.values():
+            if row.to_id not in names:
+                findings.append(_unknown(row, row.to_edition, row.to_id))
+        self._previous, self._previous_key = names, edition
+        self._editions.add(edition)
+        return out, findings
+
+def _unknown(row: CrosswalkRow, edition: str, measure_id: str) -> Finding:
+    return finding("crosswalk-unknown-measure", row.position, raw=measure_id, edition=edition, measure=measure_id)
