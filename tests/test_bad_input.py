@@ -14,27 +14,29 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kg.cli import _register, cli
-from tests.paths import ROOT, SEED
+from tests.paths import SEED, SEED_EDITION, SEED_GRAPH
 
 TEXT = SEED.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")
 NAME = SEED.name
 
 
-def _data(tmp_path: Path, content: bytes) -> Path:
+TOML = (SEED_EDITION / "edition.toml").read_text(encoding="utf-8")
+
+
+def _data(tmp_path: Path, content: bytes, toml: str = TOML) -> Path:
     """A data folder whose 2023 edition holds ``content`` (no digest pinned: the source differs)."""
     d = tmp_path / "data" / "editions" / "2023"
     d.mkdir(parents=True)
-    toml = (ROOT / "data" / "editions" / "2023" / "edition.toml").read_text(encoding="utf-8")
     (d / "edition.toml").write_text(toml.replace('sha256 = "', '# sha256 = "'), encoding="utf-8")
     (d / NAME).write_bytes(content)
     return tmp_path / "data"
 
 
-def _build(tmp_path: Path, content: bytes, *extra: str) -> tuple[Result, Path]:
+def _build(tmp_path: Path, content: bytes, *extra: str, toml: str = TOML) -> tuple[Result, Path]:
     _register()
     out = tmp_path / "out"
-    data = _data(tmp_path, content)
+    data = _data(tmp_path, content, toml)
     res = CliRunner().invoke(
         cli, ["build", "--no-validate", "--data-dir", str(data), "--out", str(out), *extra]
     )
@@ -63,21 +65,21 @@ def test_cp932_is_detected(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "read as cp932 [encoding-detected]" in res.stderr
     assert "48 measures" in res.stdout
-    assert "民主主義的な価値に基づいた人間中心のAI原則の実践の支援" in (out / "plan-2023.nt").read_text()
+    assert "民主主義的な価値に基づいた人間中心のAI原則の実践の支援" in (out / f"{SEED_GRAPH}.nt").read_text()
 
 
 def test_shift_jis_with_explicit_encoding(tmp_path: Path) -> None:
     res, out = _build(tmp_path, TEXT.replace("—", "―").encode("cp932"), "--encoding", "cp932")
     assert res.exit_code == 0, res.output
     assert "encoding-detected" not in res.stderr
-    assert (out / "plan-2023.nt").is_file()
+    assert (out / f"{SEED_GRAPH}.nt").is_file()
 
 
 def test_utf8_with_bom_and_crlf(tmp_path: Path) -> None:
     res, out = _build(tmp_path, codecs.BOM_UTF8 + TEXT.replace("\n", "\r\n").encode("utf-8"))
     assert res.exit_code == 0, res.output
     assert "48 measures, 98 KPIs" in res.stdout
-    assert "\r" not in (out / "plan-2023.nt").read_text()
+    assert "\r" not in (out / f"{SEED_GRAPH}.nt").read_text()
 
 
 def test_script_in_a_cell_is_kept_as_text(tmp_path: Path) -> None:
@@ -90,7 +92,7 @@ def test_script_in_a_cell_is_kept_as_text(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert f"{NAME}:5:2, column 施策名, measure 03-01" in res.stderr
     assert "[markup-kept-as-text]" in res.stderr
-    nt = (out / "plan-2023.nt").read_text()
+    nt = (out / f"{SEED_GRAPH}.nt").read_text()
     assert '"民主主義的な価値に基づいた人間中心のAI原則の実践の支援<script>alert(1)</script>"@ja' in nt
     jsonld = (out / "dataset.jsonld").read_text()
     assert "<script>alert(1)</script>" in jsonld  # a JSON string, not markup
@@ -169,16 +171,50 @@ def test_unknown_article_label_in_header(tmp_path: Path) -> None:
     _assert_refused(res, out, f"{NAME}:4:13", "unknown article column label '99条'")
 
 
+def test_header_label_the_edition_does_not_list(tmp_path: Path) -> None:
+    # The header prints 35条 but edition.toml's [table.articles] stops at 34条.
+    toml = TOML.replace('"34条", "35条"]', '"34条"]')
+    assert toml != TOML
+    res, out = _build(tmp_path, TEXT.encode("utf-8"), toml=toml)
+    _assert_refused(res, out, "unknown article column label '35条'")
+
+
+def test_edition_toml_without_its_table(tmp_path: Path) -> None:
+    toml = TOML[: TOML.index("[table]")]
+    res, out = _build(tmp_path, TEXT.encode("utf-8"), toml=toml)
+    _assert_refused(res, out, "edition.toml", "missing key(s): table")
+
+
+def test_edition_toml_with_a_year_other_than_the_decision_date(tmp_path: Path) -> None:
+    toml = TOML.replace("decided = 2023-06-09", "decided = 2023-06-09\nyear = 2022")
+    res, out = _build(tmp_path, TEXT.encode("utf-8"), toml=toml)
+    _assert_refused(res, out, "year 2022 is not the year of decided (2023-06-09)")
+
+
+def test_edition_toml_naming_a_law_the_reference_lacks(tmp_path: Path) -> None:
+    toml = TOML.replace("\n503AC0000000035 = [", "\n999AC0000000999 = [")
+    assert toml != TOML
+    res, out = _build(tmp_path, TEXT.encode("utf-8"), toml=toml)
+    _assert_refused(res, out, "[table.articles] names a law the reference data lacks: 999AC0000000999")
+
+
+def test_edition_toml_with_a_label_that_is_no_article(tmp_path: Path) -> None:
+    toml = TOML.replace('"10条", ', '"第十条", ')
+    assert toml != TOML
+    res, out = _build(tmp_path, TEXT.encode("utf-8"), toml=toml)
+    _assert_refused(res, out, "table.articles.428AC1000000103: '第十条' is not an article label")
+
+
 def test_previous_output_survives_a_refused_build(tmp_path: Path) -> None:
     _register()
     out = tmp_path / "out"
     ok = CliRunner().invoke(cli, ["build", "--no-validate", "--out", str(out), "--formats", "nt"])
     assert ok.exit_code == 0
-    before = (out / "plan-2023.nt").read_bytes()
+    before = (out / f"{SEED_GRAPH}.nt").read_bytes()
     data = _data(tmp_path, b"")
     res = CliRunner().invoke(cli, ["build", "--no-validate", "--data-dir", str(data), "--out", str(out)])
     assert res.exit_code == 3
-    assert (out / "plan-2023.nt").read_bytes() == before
+    assert (out / f"{SEED_GRAPH}.nt").read_bytes() == before
 
 
 @pytest.mark.parametrize("bad", ["ftp://x/", "https://x.example", "https://exa mple.org/"])

@@ -10,12 +10,12 @@ from kg.normalise.marks import RowMarks, read_marks
 from kg.read.source import decode_source, read_source
 from kg.read.table import RawRow, TableReading, read_table
 from kg.records import Confidence, Strength
-from tests.paths import SEED
+from tests.paths import SEED, layout_of, seed_layout
 
 
 @pytest.fixture(scope="module")
 def seed() -> TableReading:
-    return read_table(read_source(SEED))
+    return read_table(read_source(SEED), seed_layout())
 
 
 def _rows(t: TableReading) -> list[RawRow]:
@@ -24,7 +24,7 @@ def _rows(t: TableReading) -> list[RawRow]:
 
 def _marks(t: TableReading, measure_id: str) -> RowMarks:
     row = next(r for r in _rows(t) if r.cell("id").text == measure_id)
-    return read_marks(row, t.labels, measure_id)
+    return read_marks(row, t.layout.labels, measure_id)
 
 
 def _summary(m: RowMarks) -> list[tuple[str, str | None, str]]:
@@ -77,7 +77,7 @@ def test_glued_lead_marker_leaves_bare_mark_as_article(seed: TableReading) -> No
 def test_every_mark_of_the_seed_is_placed_and_counted(seed: TableReading) -> None:
     counts = {c: 0 for c in Confidence}
     for row in _rows(seed):
-        for mark in read_marks(row, seed.labels, row.cell("id").text).marks:
+        for mark in read_marks(row, seed.layout.labels, row.cell("id").text).marks:
             assert mark.column_label is not None
             counts[mark.confidence] += 1
     assert counts == {Confidence.HIGH: 6, Confidence.MEDIUM: 11, Confidence.LOW: 6}
@@ -87,8 +87,10 @@ HEAD = "施策番号\t施策名\tKPI\t課題・取組概要（スケジュール
 
 
 def _synthetic(labels: str, row: str) -> RowMarks:
-    t = read_table(decode_source(f"{HEAD}\n{labels}\n{row}\n".encode(), Path("s.txt")))
-    return read_marks(_rows(t)[0], t.labels, "01-01")
+    # The edition's article columns are those this header prints.
+    layout = layout_of(*(label for label in labels.split("\t") if label))
+    t = read_table(decode_source(f"{HEAD}\n{labels}\n{row}\n".encode(), Path("s.txt")), layout)
+    return read_marks(_rows(t)[0], layout.labels, "01-01")
 
 
 def test_exact_row_in_single_block_is_high() -> None:

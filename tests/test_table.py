@@ -7,11 +7,15 @@ from pathlib import Path
 from kg.findings import Finding
 from kg.read.source import decode_source, read_source
 from kg.read.table import RawRow, TableReading, read_table
-from tests.paths import SEED
+from kg.records import KpiColumn, KpiKind, TableLayout
+from tests.paths import SEED, layout_of, seed_layout
+
+#: The fixed columns of the bundled edition with the three article labels of HEAD2.
+LAYOUT = layout_of("10条", "11条 1項 2項", "21条")
 
 
-def _read(text: str) -> TableReading:
-    return read_table(decode_source(text.encode(), Path("t.txt")))
+def _read(text: str, layout: TableLayout = LAYOUT) -> TableReading:
+    return read_table(decode_source(text.encode(), Path("t.txt")), layout)
 
 
 def _rows(t: TableReading) -> list[RawRow]:
@@ -39,7 +43,7 @@ HEAD2 = "\t\t\t\t10条\t11条 1項 2項\t21条\t"
 
 
 def test_real_extract_has_48_measures_in_8_blocks() -> None:
-    t = read_table(read_source(SEED))
+    t = read_table(read_source(SEED), seed_layout())
     rows = _rows(t)
     assert len(rows) == 48
     assert len(t.headers) == 8
@@ -48,6 +52,8 @@ def test_real_extract_has_48_measures_in_8_blocks() -> None:
     assert rows[-1].cell("id").text == "09-37"
     assert t.labels[0] == "10条" and t.labels[1] == "11条1項2項" and t.labels[-1] == "35条"
     assert len(t.labels) == 27
+    # The headers print the labels edition.toml lists, in its order.
+    assert t.labels == seed_layout().labels
     # Widths differ from block to block and are read, not assumed.
     assert sorted({h.width for h in t.headers}) == [30, 31, 32, 37, 38]
     # Some blocks lack the 34条/35条 labels.
@@ -55,7 +61,7 @@ def test_real_extract_has_48_measures_in_8_blocks() -> None:
 
 
 def test_positions_are_one_based_line_and_cell() -> None:
-    t = read_table(read_source(SEED))
+    t = read_table(read_source(SEED), seed_layout())
     row = next(r for r in _rows(t) if r.cell("id").text == "06-22")
     assert row.line == 35
     assert row.cell("name").column == 2
@@ -65,7 +71,10 @@ def test_positions_are_one_based_line_and_cell() -> None:
 def test_block_of_another_width_and_columns_is_read_from_its_header() -> None:
     t = _read(f"{HEAD1}\n{HEAD2}\n01-01\t名前\t—\t説明\t◎\t\t\t◎総務省\n")
     assert t.labels == ("10条", "11条1項2項", "21条")
-    assert _rows(t)[0].header.columns == {"id": 1, "name": 2, "kpi": 3, "description": 4}
+    header = _rows(t)[0].header
+    assert header.columns == {"id": 1, "name": 2, "description": 4}
+    assert header.kpis == ((3, KpiColumn("KPI")),)
+    assert header.mark_start == 4
 
 
 def test_fixed_columns_are_found_by_name_not_position() -> None:
@@ -101,3 +110,45 @@ def test_malformed_measure_id() -> None:
     [f] = _findings(t)
     assert f.code == "bad-measure-id" and "1-1x" in f.message
     assert (f.position.line, f.position.column, f.position.column_name) == (3, 1, "施策番号")
+
+
+#: A layout of another edition: other header texts, two KPI columns after the description.
+TWO_KPIS = TableLayout(
+    id="施策ID",
+    name="施策名",
+    kpis=(KpiColumn("KPI（進捗）", KpiKind.PROGRESS), KpiColumn("KPI（効果）", KpiKind.EFFECT)),
+    description="施策の概要",
+    organizations="担当府省庁",
+    articles=LAYOUT.articles,
+)
+
+
+def test_fixed_columns_and_kpi_columns_are_named_by_the_edition_layout() -> None:
+    head1 = "施策ID\t施策名\t施策の概要\tKPI（効果）\tKPI（進捗）\t官デ法\t\t\t担当府省庁"
+    head2 = "\t\t\t\t\t10条\t11条1項2項\t21条\t"
+    t = _read(f"{head1}\n{head2}\n2-4\t名前\t説明\t効果\t進捗\t◎\t\t\t総務省\n", TWO_KPIS)
+    assert t.findings == []
+    [row] = _rows(t)
+    assert row.cell("id").text == "2-4"  # a 2022-style ID
+    # KPI cells come in the order the layout lists its KPI columns, whatever their place.
+    assert [(k.kind, c.column, c.text) for k, c in row.kpi_cells()] == [
+        (KpiKind.PROGRESS, 5, "進捗"),
+        (KpiKind.EFFECT, 4, "効果"),
+    ]
+    assert row.header.mark_start == 5
+    assert row.position(4).column_name == "KPI（効果）"
+
+
+def test_a_header_of_another_layout_is_reported() -> None:
+    # The bundled layout's header read with the other edition's layout: its columns are not there.
+    t = _read(f"{HEAD1}\n{HEAD2}\n01-01\tA\t—\tB\t\t\t\t総務省\n", TWO_KPIS)
+    assert _rows(t) == []
+    [f] = _findings(t)
+    assert f.code == "missing-header" and f.position.line == 1
+
+
+def test_a_row_ending_before_the_last_kpi_column_is_truncated() -> None:
+    head1 = "施策ID\t施策名\t施策の概要\tKPI（進捗）\tKPI（効果）\t官デ法\t担当府省庁"
+    t = _read(f"{head1}\n\t\t\t\t\t10条\t\n2-4\t名前\t説明\t進捗\n", TWO_KPIS)
+    [f] = _findings(t)
+    assert f.code == "truncated-row" and (f.position.line, f.position.measure_id) == (3, "2-4")
