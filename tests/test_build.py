@@ -16,10 +16,10 @@ from kg.build.pipeline import BuildResult, build
 from kg.cli import _register, cli
 from kg.config import load_settings
 from kg.vocabulary import KG
-from tests.paths import ROOT, SEED
+from tests.paths import ROOT, SEED, SEED_GRAPH, SEED_KEY
 
 GOLDEN = Path(__file__).parent / "golden"
-PLAN = "https://kg.example.jp/plan/2023/"
+PLAN = f"https://kg.example.jp/plan/{SEED_KEY}/"
 
 
 def _store(built: Path) -> ox.Store:
@@ -115,12 +115,83 @@ def test_only_certain_marks_become_legal_basis_facts(store: ox.Store) -> None:
     assert rows == [(KG + "HighConfidence", "6")]
 
 
+BASE = "https://kg.example.jp/"
+EDITION = f"{BASE}plan/{SEED_KEY}"
+
+
+def test_named_graphs_and_files_are_keyed_by_the_decision_date(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert [(g["name"], g["iri"], g["ntriples"]) for g in manifest["graphs"]] == [
+        ("ontology", f"{BASE}graph/ontology", "ontology.nt"),
+        ("reference", f"{BASE}graph/reference", "reference.nt"),
+        (SEED_GRAPH, f"{BASE}graph/plan/{SEED_KEY}", f"{SEED_GRAPH}.nt"),
+        ("lineage", f"{BASE}graph/lineage", "lineage.nt"),
+    ]
+
+
+def test_the_edition_is_identified_by_its_decision_date(store: ox.Store) -> None:
+    rows = _select(
+        store,
+        f"""PREFIX kg: <{KG}> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?e ?id ?issued WHERE {{
+          ?e a kg:PlanEdition ; dcterms:identifier ?id ; dcterms:issued ?issued }}""",
+    )
+    assert rows == [(EDITION, SEED_KEY, SEED_KEY)]
+
+
+def test_every_measure_has_its_lineage_in_the_lineage_graph(store: ox.Store) -> None:
+    rows = _select(
+        store,
+        f"""PREFIX kg: <{KG}> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?id ?l ?first WHERE {{
+          GRAPH <{BASE}graph/plan/{SEED_KEY}> {{ ?m a kg:Measure ; dcterms:identifier ?id ; kg:lineage ?l }}
+          GRAPH <{BASE}graph/lineage> {{ ?l a kg:MeasureLineage ; kg:firstEdition ?first }} }}""",
+    )
+    assert len(rows) == 48
+    # No crosswalk row in data/lineage.csv: each measure starts its own lineage in this edition.
+    for measure_id, lineage, first in rows:
+        assert (lineage, first) == (f"{BASE}lineage/{SEED_KEY}/{measure_id}", EDITION)
+
+
+def test_articles_are_provisions_and_the_renumbering_is_data(store: ox.Store) -> None:
+    law = f"{BASE}law/503AC0000000035"
+    rows = _select(
+        store,
+        f"""PREFIX kg: <{KG}>
+        SELECT ?n ?p ?current WHERE {{
+          ?a kg:articleNumber ?n ; kg:asProvision ?p ; kg:columnLabel ?label .
+          ?p a kg:Provision .
+          OPTIONAL {{ ?a kg:currentArticleNumber ?current }}
+          FILTER(STRSTARTS(STR(?a), "{law}/{SEED_KEY}/article/")) FILTER(?n >= 33) }} ORDER BY ?n""",
+    )
+    # Arts. 34 and 35 of 2023-06-09 are the provisions numbered 35 and 36 since the 2024 amendment.
+    assert rows == [
+        ("33", f"{law}/provision/33", ""),
+        ("34", f"{law}/provision/34", "35"),
+        ("35", f"{law}/provision/35", "36"),
+    ]
+    # Every article any mark points to is a provision.
+    orphans = _select(
+        store,
+        f"""PREFIX kg: <{KG}>
+        SELECT DISTINCT ?a WHERE {{ ?mark kg:provision ?x .
+          OPTIONAL {{ ?x <http://data.europa.eu/eli/ontology#is_part_of> ?parent . ?parent a kg:Article }}
+          BIND(COALESCE(?parent, ?x) AS ?a)
+          FILTER NOT EXISTS {{ ?a kg:asProvision/a kg:Provision }} }}""",
+    )
+    assert orphans == []
+
+
+def test_one_kpi_column_gives_no_kpi_kind(store: ox.Store) -> None:
+    assert _select(store, f"PREFIX kg: <{KG}> SELECT ?k WHERE {{ ?k kg:kpiKind ?kind }}") == []
+
+
 @pytest.mark.parametrize("measure_id", ["06-22", "06-16", "04-01"])
 def test_golden_mapping_of_a_measure(built: Path, measure_id: str) -> None:
     pattern = re.compile(rf"/(measure|kpi|mark|participation)/{re.escape(measure_id)}[>-]")
     lines = [
         line
-        for line in (built / "plan-2023.nt").read_text().splitlines(keepends=True)
+        for line in (built / f"{SEED_GRAPH}.nt").read_text().splitlines(keepends=True)
         if pattern.search(line)
     ]
     assert "".join(lines) == (GOLDEN / f"measure-{measure_id}.nt").read_text()
@@ -128,7 +199,7 @@ def test_golden_mapping_of_a_measure(built: Path, measure_id: str) -> None:
 
 def test_every_kg_term_used_is_declared_in_the_ontology(built: Path, store: ox.Store) -> None:
     used = set()
-    for name in ("reference.nt", "plan-2023.nt"):
+    for name in ("reference.nt", f"{SEED_GRAPH}.nt", "lineage.nt"):
         for t in ox.parse(path=built / name, format=ox.RdfFormat.N_TRIPLES):
             for term in (t.predicate, t.object):
                 if isinstance(term, ox.NamedNode) and term.value.startswith(KG):
@@ -154,8 +225,8 @@ def test_every_kg_term_used_is_declared_in_the_ontology(built: Path, store: ox.S
     [
         ("ontology.ttl", "turtle", ox.RdfFormat.TURTLE),
         ("reference.ttl", "turtle", ox.RdfFormat.TURTLE),
-        ("plan-2023.ttl", "turtle", ox.RdfFormat.TURTLE),
-        ("plan-2023.nt", "nt", ox.RdfFormat.N_TRIPLES),
+        (f"{SEED_GRAPH}.ttl", "turtle", ox.RdfFormat.TURTLE),
+        (f"{SEED_GRAPH}.nt", "nt", ox.RdfFormat.N_TRIPLES),
         ("dataset.trig", "trig", ox.RdfFormat.TRIG),
         ("dataset.jsonld", "json-ld", ox.RdfFormat.JSON_LD),
     ],
@@ -199,7 +270,7 @@ def test_two_builds_give_identical_bytes(built: Path, tmp_path: Path) -> None:
 
 
 def test_n_triples_are_sorted(built: Path) -> None:
-    for name in ("ontology.nt", "reference.nt", "plan-2023.nt"):
+    for name in ("ontology.nt", "reference.nt", f"{SEED_GRAPH}.nt", "lineage.nt"):
         lines = (built / name).read_bytes().splitlines()
         assert lines == sorted(lines), name
 
@@ -207,8 +278,8 @@ def test_n_triples_are_sorted(built: Path) -> None:
 def test_base_iri_is_configurable(tmp_path: Path) -> None:
     settings = load_settings(ROOT).with_overrides(base_iri="https://data.example.org/kg/")
     result = build(settings, out_dir=tmp_path / "b", formats=("nt",))
-    text = (tmp_path / "b" / "plan-2023.nt").read_text()
-    assert "<https://data.example.org/kg/plan/2023/measure/06-22>" in text
+    text = (tmp_path / "b" / f"{SEED_GRAPH}.nt").read_text()
+    assert f"<https://data.example.org/kg/plan/{SEED_KEY}/measure/06-22>" in text
     assert "kg.example.jp/plan" not in text
     assert result.written
 
@@ -219,11 +290,11 @@ def test_cli_build_prints_summary_and_writes(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["build", "--no-validate", "--out", str(out), "--formats", "nt"])
     assert res.exit_code == 0, res.output
     assert (
-        "edition 2023 (000_12dec0b774bbd4f2.txt): 48 measures, 98 KPIs, 23 marks (high 6, medium 11, low 6)"
-        in (res.stdout)
+        f"edition {SEED_KEY} (000_12dec0b774bbd4f2.txt): 48 measures, 98 KPIs,"
+        " 23 marks (high 6, medium 11, low 6)" in res.stdout
     )
     assert "skipped (--no-validate)" in res.stdout
-    assert (out / "plan-2023.nt").is_file() and not (out / "plan-2023.ttl").exists()
+    assert (out / f"{SEED_GRAPH}.nt").is_file() and not (out / f"{SEED_GRAPH}.ttl").exists()
 
 
 def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
