@@ -24,6 +24,7 @@ from kg.errors import ConfigError, StoreError
 from kg.publish import STAGING_SUFFIX, Endpoints, RetryPolicy, publish
 from kg.store import read_manifest
 from tests.oxigraph_server import OxigraphServer, Proxy, fixture_oxigraph_server, fixture_proxies  # noqa: F401
+from tests.paths import SEED_GRAPH
 
 pytestmark = pytest.mark.server
 
@@ -94,9 +95,10 @@ def test_publish_to_a_fresh_store(
     proxy = proxies(oxigraph_server.url, disguise=disguise)
     report = publish(built, endpoints(proxy.url, gsp), retry=FAST)
     assert [g.name for g in report.graphs] == [g.name for g in read_manifest(built).graphs]
+    assert [g.name for g in report.graphs] == ["ontology", "reference", SEED_GRAPH, "lineage"]
     assert report.retries == 0
     uploads = [path for method, path in proxy.seen if method == "POST" and path.startswith("/store")]
-    assert len(uploads) == (3 if gsp else 0)
+    assert len(uploads) == (len(report.graphs) if gsp else 0)  # ontology, reference, plan, lineage
     assert all(("no_transaction" in path) == (not disguise) for path in uploads)
     assert store_dataset(oxigraph_server) == build_dataset(built)  # same quads, nothing else (no staging)
 
@@ -151,7 +153,7 @@ def test_a_store_that_dies_mid_publish_keeps_the_previous_graph_whole(
     proxies: Callable[..., Proxy],
     moment: str,
 ) -> None:
-    plan = read_manifest(built).graphs[-1]
+    plan = next(g for g in read_manifest(built).graphs if g.name.startswith("plan-"))
     publish(built, endpoints(oxigraph_server.url), retry=FAST)
     before = graph_lines(oxigraph_server, plan.iri)
     staging = urllib.parse.quote(plan.iri + STAGING_SUFFIX, safe="")
@@ -249,7 +251,8 @@ def test_a_count_that_differs_fails_loudly_and_leaves_the_graph(
     publish(built, endpoints(oxigraph_server.url), retry=FAST)
     before = store_dataset(oxigraph_server)
     manifest = json.loads((smaller_build / "manifest.json").read_text(encoding="utf-8"))
-    manifest["graphs"][-1]["triples"] += 7  # the build claims more than its file holds
+    plan = next(g for g in manifest["graphs"] if g["name"].startswith("plan-"))
+    plan["triples"] += 7  # the build claims more than its file holds
     (smaller_build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(StoreError, match=r"staging graph .* holds .* triples, the build has"):
         publish(smaller_build, endpoints(oxigraph_server.url), retry=FAST)
