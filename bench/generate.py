@@ -11,7 +11,10 @@ realistic, but the sentences are shuffled: the content means nothing.
 Written into ``out_dir``:
 
 * ``edition.txt``  - the edition in the extract format;
-* ``edition.toml`` - its metadata (year 2099, titles, decision date, source);
+* ``edition.toml`` - its metadata (decision date 2099-06-01, the edition's
+  key; titles; source and its SHA-256) and its table layout, the ``[table]``
+  section of the ``edition.toml`` beside the real extract (the headers are
+  that file's, so are the column names and article labels);
 * ``rows.csv``     - the same measures as one flat CSV (id, name, kpi,
   description, marks, ministries), the input of the Morph-KGC baseline,
   which cannot read the multi-block format.
@@ -29,18 +32,20 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import json
 import random
 import re
 import sys
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO / "data" / "editions" / "2023" / "000_12dec0b774bbd4f2.txt"
 
-YEAR = 2099
-DECIDED = "2099-06-01"
+YEAR = 2099  # the folder name under data/editions/
+DECIDED = "2099-06-01"  # the edition's key: plan/2099-06-01/… IRIs, plan-2099-06-01.nt
 EDITION_TXT = "edition.txt"
 EDITION_TOML = "edition.toml"
 ROWS_CSV = "rows.csv"
@@ -418,17 +423,60 @@ def _ids(n: int) -> list[str]:
     return out
 
 
-def _toml(n: int, seed: int, sha256: str) -> str:
+def layout_toml(source: Path) -> Path:
+    """The edition.toml whose ``[table]`` describes the headers of ``source``.
+
+    The one beside ``source`` if there is one, else the bundled edition's.
+    """
+    beside = source.parent / EDITION_TOML
+    return beside if beside.is_file() else DEFAULT_SOURCE.parent / EDITION_TOML
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def _table(path: Path) -> str:
+    """The ``[table]`` section of the edition.toml at ``path``, written again (comments left out)."""
+    with path.open("rb") as f:
+        table = tomllib.load(f).get("table")
+    if not isinstance(table, dict):
+        raise SystemExit(f"generate: {path} has no [table] section")
+    kpis = table["kpi"] if isinstance(table["kpi"], list) else [table["kpi"]]
+
+    def kpi(entry: str | dict[str, str]) -> str:
+        if isinstance(entry, str):
+            return _string(entry)
+        return "{" + ", ".join(f"{k} = {_string(v)}" for k, v in entry.items()) + "}"
+
+    lines = [
+        "[table]",
+        *(f"{key} = {_string(table[key])}" for key in ("id", "name")),
+        f"kpi = [{', '.join(kpi(k) for k in kpis)}]",
+        *(f"{key} = {_string(table[key])}" for key in ("description", "organizations")),
+        "",
+        "[table.articles]",
+        *(
+            f"{_string(law)} = [{', '.join(_string(label) for label in labels)}]"
+            for law, labels in table["articles"].items()
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(n: int, seed: int, sha256: str, layout: Path) -> str:
     return (
         "# Synthetic edition written by bench/generate.py: NOT a real plan.\n"
         f"# measures = {n}, seed = {seed}\n"
-        f"year = {YEAR}\n"
+        f"decided = {DECIDED}\n"
         f'title_ja = "デジタル社会の実現に向けた重点計画 施策集（ベンチマーク用合成データ {n}件）"\n'
         f'title_en = "Priority Policy Program for Realizing Digital Society: measures '
         f'(synthetic benchmark data, {n} measures, seed {seed})"\n'
-        f"decided = {DECIDED}\n"
         f'source = "{EDITION_TXT}"\n'
         f'sha256 = "{sha256}"\n'
+        "\n"
+        "# The table's layout: the headers are copied from the real extract, so is this.\n"
+        + _table(layout)
     )
 
 
@@ -472,7 +520,7 @@ def generate(n: int, seed: int, out_dir: Path | str, source: Path | str = DEFAUL
             writer.writerows(rows)
             i += size
             blocks += 1
-    toml_path.write_text(_toml(n, seed, digest.hexdigest()), encoding="utf-8")
+    toml_path.write_text(_toml(n, seed, digest.hexdigest(), layout_toml(Path(source))), encoding="utf-8")
     return Generated(out, txt_path, toml_path, csv_path, n, blocks, seed, ids)
 
 

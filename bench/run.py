@@ -202,6 +202,7 @@ def dataset(n: int, seed: int, out: Path, regenerate: bool) -> Path:
         "seed": seed,
         "generator": _sha256(Path(generate.__file__)),
         "source": _sha256(generate.DEFAULT_SOURCE),
+        "layout": _sha256(generate.layout_toml(generate.DEFAULT_SOURCE)),
     }
     stamp_path = root / "stamp.json"
     fresh = (

@@ -11,7 +11,10 @@ import pytest
 
 from kg.build.pipeline import build
 from kg.config import load_settings
-from tests.paths import ROOT
+from kg.read.edition import load_edition_meta
+from tests.paths import ROOT, seed_layout
+
+GRAPH = "plan-2099-06-01"  # bench/generate.py: decided = 2099-06-01
 
 
 def _generator() -> ModuleType:
@@ -30,6 +33,12 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
+def test_the_synthetic_edition_has_the_layout_of_the_extract_its_headers_come_from(synthetic: Path) -> None:
+    meta = load_edition_meta(synthetic / "editions" / "2099")
+    assert meta.key == "2099-06-01" and f"plan-{meta.key}" == GRAPH
+    assert meta.layout == seed_layout()
+
+
 def test_workers_give_the_same_bytes_as_one_process(synthetic: Path, tmp_path: Path) -> None:
     settings = load_settings(ROOT).with_overrides(data_dir=synthetic)
     one = build(settings, out_dir=tmp_path / "one", formats=("nt", "ttl"), jobs=1)
@@ -37,7 +46,7 @@ def test_workers_give_the_same_bytes_as_one_process(synthetic: Path, tmp_path: P
     assert one.written and two.written, [str(f) for f in two.report.errors][:5]
     [e] = two.editions
     assert e.measures == 600
-    for name in ("plan-2099.nt", "plan-2099.ttl", "review.csv", "manifest.json"):
+    for name in (f"{GRAPH}.nt", f"{GRAPH}.ttl", "lineage.nt", "review.csv", "manifest.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     assert [str(f) for f in one.report] == [str(f) for f in two.report]
 
@@ -46,11 +55,14 @@ def test_synthetic_n_triples_are_sorted_and_complete(synthetic: Path, tmp_path: 
     result = build(
         load_settings(ROOT).with_overrides(data_dir=synthetic), out_dir=tmp_path / "o", formats=("nt",)
     )
-    lines = (tmp_path / "o" / "plan-2099.nt").read_bytes().splitlines()
+    lines = (tmp_path / "o" / f"{GRAPH}.nt").read_bytes().splitlines()
     assert lines == sorted(lines)
-    assert len(lines) == len(set(lines)) == next(g.triples for g in result.graphs if g.name == "plan-2099")
+    assert len(lines) == len(set(lines)) == next(g.triples for g in result.graphs if g.name == GRAPH)
     measures = [line for line in lines if line.endswith(b"<https://kg.example.jp/def/kg#Measure> .")]
     assert len(measures) == 600
+    assert all(line.startswith(b"<https://kg.example.jp/plan/2099-06-01/measure/") for line in measures)
+    lineages = [line for line in lines if b"<https://kg.example.jp/def/kg#lineage>" in line]
+    assert len(lineages) == 600
 
 
 def test_findings_keep_source_order_with_workers(synthetic: Path, tmp_path: Path) -> None:
