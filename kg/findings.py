@@ -230,6 +230,21 @@ FINDING_TYPES: dict[str, FindingType] = {
     ]
 }
 
+#: Finding codes that record an inference (or a doubt) for a person to check.
+REVIEW_CODES = (
+    "lineage-unconfirmed",
+    "uncertain-mark-column",
+    "unplaceable-mark",
+    "unexpected-mark-cell",
+    "split-organization",
+    "aliased-organization",
+    "concerned-ministries",
+    "unknown-organization",
+    "kpi-space-split",
+    "calendar-mismatch",
+    "markup-kept-as-text",
+)
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -14,22 +14,8 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.findings import Finding
+from kg.findings import REVIEW_CODES, Finding
 
-#: Finding codes that record an inference (or a doubt) for a person to check.
-REVIEW_CODES = (
-    "lineage-unconfirmed",
-    "uncertain-mark-column",
-    "unplaceable-mark",
-    "unexpected-mark-cell",
-    "split-organization",
-    "aliased-organization",
-    "concerned-ministries",
-    "unknown-organization",
-    "kpi-space-split",
-    "calendar-mismatch",
-    "markup-kept-as-text",
-)
 COLUMNS = (
     "measure_id",
     "file",

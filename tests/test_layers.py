@@ -47,10 +47,7 @@ RANKS = {
 }
 
 #: Upward imports there today, by importing module: what they import and the fix the test waits for.
-KNOWN_UPWARD: dict[str, str] = {
-    "kg.curated.overlay": "imports kg.review (rank 5) from kg.curated (rank 4) for REVIEW_CODES; "
-    "the codes that need review belong with the findings (kernel) or in kg.curated",
-}
+KNOWN_UPWARD: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

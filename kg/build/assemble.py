@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from kg.findings import Finding, finding
-from kg.records import Assembled, Cell, Kpi, Measure, Participation, SourceRow, TableLayout
 from kg.normalise.kpi import parse_kpis
 from kg.normalise.marks import read_marks
 from kg.normalise.organizations import parse_organizations
 from kg.normalise.text import cell_text
 from kg.read.table import RawRow
+from kg.records import Assembled, Cell, Kpi, Measure, Participation, SourceRow, TableLayout
 from kg.reference.organizations import Gazetteer
 
 #: A tag that survived text normalisation (formatting tags are removed; anything else is kept as text).

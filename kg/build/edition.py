@@ -10,16 +10,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.build.assemble import assemble_rows, unique_rows
 from kg.curated.overlay import Overlay, overlay_rows
 from kg.curated.table import CuratedRow, curated_path, read_curated
 from kg.errors import InputError, Position
 from kg.findings import Finding, Report, finding
-from kg.records import Edition
-from kg.build.assemble import assemble_rows, unique_rows
-from kg.records import Assembled
 from kg.read.edition import EditionMeta
 from kg.read.source import read_source
 from kg.read.table import RawRow, TableReading, read_table
+from kg.records import Assembled, Edition
 from kg.reference.laws import LawReference
 from kg.reference.organizations import Gazetteer
 
@@ -119,7 +118,8 @@ def _check_labels(
     for column in layout.articles:
         law = laws.laws.get(column.law_id)
         if law is None:
-            raise InputError(f"[table.articles] names a law the reference data lacks: {column.law_id}", Position(toml))
+            message = f"[table.articles] names a law the reference data lacks: {column.law_id}"
+            raise InputError(message, Position(toml))
         if laws.resolve(column.law_id, column.article, meta.decided) is None:
             report.add(
                 finding(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.build.edition import read_edition
 from kg.config import Settings
 from kg.curated.overlay import Overlay
 from kg.curated.table import curated_path, read_curated, write_curated
 from kg.errors import ConfigError
 from kg.findings import Report
-from kg.build.edition import read_edition
 from kg.read.edition import load_editions
 from kg.reference.laws import load_laws
 from kg.reference.organizations import load_gazetteer
@@ -23,7 +23,7 @@ class ExportResult:
 
 
 def export_curated(settings: Settings, *, force: bool = False, encoding: str | None = None) -> ExportResult:
-    """Write ``data/curated/<edition>.csv`` (by decision date) for every edition; nothing is written if any edition has errors.
+    """Write ``data/curated/<edition>.csv`` for every edition; nothing is written if one has errors.
 
     An existing table is a person's work: it is rewritten (with its edits and
     確認済 flags carried over) only with ``force``.

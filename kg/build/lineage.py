@@ -94,4 +94,6 @@ class LineageBook:
         return out, findings
 
 def _unknown(row: CrosswalkRow, edition: str, measure_id: str) -> Finding:
-    return finding("crosswalk-unknown-measure", row.position, raw=measure_id, edition=edition, measure=measure_id)
+    return finding(
+        "crosswalk-unknown-measure", row.position, raw=measure_id, edition=edition, measure=measure_id
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Triple, parse
 
-from kg import __version__
+from kg import __version__, manifest
 from kg.build.edition import read_edition
 from kg.build.lineage import LineageBook
 from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
@@ -232,7 +232,7 @@ def _check_target(target: Path, settings: Settings) -> None:
     if target in (cwd, data) or target in cwd.parents or target in data.parents:
         raise ConfigError(f"{target}: the output folder would replace the working or data folder")
     if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / "manifest.json").exists())
+        not target.is_dir() or (any(target.iterdir()) and not (target / manifest.FILE_NAME).exists())
     ):
         raise ConfigError(
             f"{target} exists and is not an earlier kg build (no manifest.json): not replacing it"

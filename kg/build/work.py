@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from kg.build.assemble import assemble_row
 from kg.errors import Position
 from kg.findings import Finding
-from kg.build.assemble import assemble_row
-from kg.records import Assembled, TableLayout
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
 from kg.read.table import RawRow
+from kg.records import Assembled, TableLayout
 from kg.reference.organizations import Gazetteer
 
 #: Below this many rows an edition is mapped in-process.

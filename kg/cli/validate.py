@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kg import manifest
 from kg.build.headers import column_headers
 from kg.cli._common import reports_errors, settings_options
 from kg.config import Settings
@@ -47,7 +48,7 @@ def command(
     source: Path | list[Path]
     if not files:
         source = settings.build_dir
-        if not (source / "manifest.json").is_file():
+        if not (source / manifest.FILE_NAME).is_file():
             where = Position(file=str(source))
             raise InputError("no build to validate (run kg build first, or name files)", where)
     elif len(files) == 1 and files[0].is_dir():

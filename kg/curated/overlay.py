@@ -21,7 +21,7 @@ from kg.curated.tokens import (
     split_cell,
 )
 from kg.errors import Position
-from kg.findings import Finding, Severity, finding
+from kg.findings import REVIEW_CODES, Finding, Severity, finding
 from kg.normalise.kpi import kpis_from_items
 from kg.normalise.organizations import parse_organizations
 from kg.read.table import MEASURE_ID
@@ -37,7 +37,6 @@ from kg.records import (
     TableLayout,
 )
 from kg.reference.organizations import Gazetteer
-from kg.review import REVIEW_CODES
 
 
 class Overlay:
