@@ -15,13 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import ConfigError, InputError
-from kg.files import make_shareable
+from kg.files import write_text_atomic
 from kg.findings import FieldValue, Finding, finding
 
 #: The formats :func:`write_findings` writes, each named by its file suffix.
@@ -114,17 +112,7 @@ def write_findings(path: Path, findings: Iterable[Finding], fmt: str | None = No
     text = render_findings(items, findings_format(path, fmt))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_text_atomic(path, text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the findings file: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        make_shareable(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ConfigError(f"{path}: cannot write the findings file: {exc.strerror or exc}") from exc
-        raise
     return len(items)

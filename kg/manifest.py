@@ -22,8 +22,6 @@ written) beside its name, IRI and triple count.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ConfigError
-from kg.files import make_shareable
+from kg.files import write_text_atomic
 
 FILE_NAME = "manifest.json"
 #: A graph's fields other than its files.
@@ -110,15 +108,7 @@ class Manifest:
     def write(self, build_dir: Path) -> Path:
         """Write ``build_dir/manifest.json`` atomically (a temporary file renamed into place)."""
         path = build_dir / FILE_NAME
-        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=build_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(self.to_json())
-            make_shareable(Path(tmp))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(path, self.to_json())
         return path
 
 

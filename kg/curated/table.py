@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError, Position
-from kg.files import make_shareable
+from kg.files import write_text_atomic
 from kg.read.source import read_source
 
 #: Column headers, in order, with the role each plays.
@@ -88,12 +86,4 @@ def write_curated(path: Path, rows: list[dict[str, str]]) -> None:
     writer.writerow(COLUMNS.values())
     for row in rows:
         writer.writerow(row[k] for k in COLUMNS)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(buf.getvalue())
-        make_shareable(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, buf.getvalue(), encoding="utf-8-sig")
