@@ -16,16 +16,21 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Namespace
 
+from kg.build.headers import column_headers
 from kg.cli import _register, cli
+from kg.config import load_settings
 from kg.errors import InputError
 from kg.findings import Report
 from kg.validate import ResultSeverity, ShapeResult, ValidationReport, build_validator, validate
 from kg.validate.data import manifest_graphs
-from tests.paths import SEED
+from tests.paths import ROOT, SEED, SEED_GRAPH, SEED_KEY
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 KGSH = "https://kg.example.jp/def/shapes#"
 B = "https://kg.example.jp/"
+PLAN = f"{B}plan/{SEED_KEY}/"
+#: The bundled edition's column headers (plan graph IRI → role → header), as kg validate and build pass them.
+HEADERS = column_headers(load_settings(ROOT))
 PREFIXES = """
 PREFIX kg: <https://kg.example.jp/def/kg#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -61,7 +66,7 @@ def replace_value(store: ox.Store, subject: str, prop: str, value: str) -> None:
 
 def drop_name(store: ox.Store, measure_id: str) -> None:
     """Remove a measure's name (rdfs:label)."""
-    measure = f"<{B}plan/2023/measure/{measure_id}>"
+    measure = f"<{PLAN}measure/{measure_id}>"
     store.update(PREFIXES + f"DELETE WHERE {{ GRAPH ?g {{ {measure} rdfs:label ?n }} }}")
 
 
@@ -108,19 +113,31 @@ def test_strict_fails_on_warnings(built: Path) -> None:
 def test_a_measure_without_its_name(built: Path) -> None:
     store = build_store(built)
     drop_name(store, "06-22")
-    r = only(validate(store), "Measure-label")
+    r = only(validate(store, headers=HEADERS), "Measure-label")
     assert (r.measure_id, r.file, r.line, r.column_name) == ("06-22", SEED.name, seed_line("06-22"), "施策名")
     assert r.path == "rdfs:label"
+    # Without the editions' headers, the column is named by its role.
+    assert only(validate(store), "Measure-label").column_name == "measure name"
+
+
+def test_columns_are_named_by_the_headers_of_the_edition_the_result_is_in(built: Path) -> None:
+    store = build_store(built)
+    drop_name(store, "06-22")
+    assert HEADERS[f"{B}graph/plan/{SEED_KEY}"]["name"] == "施策名"  # from data/editions/2023/edition.toml
+    ours = {f"{B}graph/plan/{SEED_KEY}": {"name": "施策の名称"}}
+    assert only(validate(store, headers=ours), "Measure-label").column_name == "施策の名称"
+    other = {f"{B}graph/plan/2022-06-07": {"name": "施策名（2022）"}}  # another edition's headers
+    assert only(validate(store, headers=other), "Measure-label").column_name == "measure name"
 
 
 def test_a_kpi_due_in_reiwa_99(built: Path) -> None:
     store = build_store(built)
-    kpi = f"{B}plan/2023/kpi/04-02-1"
+    kpi = f"{PLAN}kpi/04-02-1"
     store.update(PREFIXES + f"""DELETE {{ GRAPH ?g {{ <{kpi}> kg:deadlineFiscalYear ?y }} }}
         WHERE {{ GRAPH ?g {{ <{kpi}> kg:deadlineFiscalYear ?y }} }}""")
     triple = f'<{kpi}> kg:deadlineFiscalYear "2117"^^xsd:gYear'  # 令和99年度
-    store.update(PREFIXES + f"INSERT DATA {{ GRAPH <{B}graph/plan/2023> {{ {triple} }} }}")
-    r = only(validate(store), "KPI-deadlineFiscalYear")
+    store.update(PREFIXES + f"INSERT DATA {{ GRAPH <{B}graph/plan/{SEED_KEY}> {{ {triple} }} }}")
+    r = only(validate(store, headers=HEADERS), "KPI-deadlineFiscalYear")
     assert (r.measure_id, r.line, r.column_name, r.value) == ("04-02", seed_line("04-02"), "KPI", "2117")
     assert r.focus_node == kpi
 
@@ -141,7 +158,7 @@ def test_a_mark_at_an_unknown_article(built: Path) -> None:
 def test_a_corporate_number_with_a_wrong_check_digit(built: Path) -> None:
     store = build_store(built)
     replace_value(store, f"{B}org/mic", "kg:corporateNumber", '"2000012020002"')
-    r = only(validate(store), "GovernmentOrganization-corporateNumber-checkDigit")
+    r = only(validate(store, headers=HEADERS), "GovernmentOrganization-corporateNumber-checkDigit")
     users = sorted(
         (seed_line(s["id"].value), s["id"].value)
         for s in select(store, f"""SELECT ?id WHERE {{ ?m kg:implementedBy <{B}org/mic> ;
@@ -150,6 +167,8 @@ def test_a_corporate_number_with_a_wrong_check_digit(built: Path) -> None:
     assert (r.line, r.measure_id) == users[0]
     assert r.other_measures == len(users) - 1
     assert (r.column_name, r.value, r.graph) == ("府省庁名", "2000012020002", f"{B}graph/reference")
+    neutral = only(validate(store), "GovernmentOrganization-corporateNumber-checkDigit")
+    assert (neutral.line, neutral.column_name) == (r.line, "ministries")
 
 
 def test_messages_in_both_languages(built: Path) -> None:
@@ -171,13 +190,13 @@ def test_build_validator_adds_violations_to_the_build_report(built: Path, tmp_pa
     graphs = []
     for name, iri, path in manifest_graphs(built):
         text = path.read_text(encoding="utf-8")
-        if name == "plan-2023":
-            name_triple = f"<{B}plan/2023/measure/06-22> <http://www.w3.org/2000/01/rdf-schema#label> "
+        if name == SEED_GRAPH:
+            name_triple = f"<{PLAN}measure/06-22> <http://www.w3.org/2000/01/rdf-schema#label> "
             text = "".join(t for t in text.splitlines(keepends=True) if not t.startswith(name_triple))
         (tmp_path / path.name).write_text(text, encoding="utf-8")
         graphs.append(Staged(name, iri, tmp_path / path.name))
     report = Report()
-    build_validator()(tmp_path, graphs, report)
+    build_validator(headers=HEADERS)(tmp_path, graphs, report)
     assert [f.code for f in report] == ["shacl-violation"]
     assert not report.valid
     where = report.errors[0].position
@@ -261,7 +280,7 @@ def test_cli_validates_ntriples_files(built: Path) -> None:
     files = [str(p) for _n, _i, p in manifest_graphs(built)]
     code, out, _err = run(*files)
     assert code == 0
-    assert "plan-2023.nt" not in out or "warning" in out
+    assert f"{SEED_GRAPH}.nt" not in out or "warning" in out
 
 
 def test_cli_output_file(built: Path, tmp_path: Path) -> None:
