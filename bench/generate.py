@@ -11,8 +11,9 @@ realistic, but the sentences are shuffled: the content means nothing.
 Written into ``out_dir``:
 
 * ``edition.txt``  - the edition in the extract format;
-* ``edition.toml`` - its metadata (decision date 2099-06-01, the edition's
-  key; titles; source and its SHA-256) and its table layout, the ``[table]``
+* ``edition.toml`` - its metadata (decision date 2022-06-07, the edition's
+  key, inside the span the law reference data covers, so that marks resolve
+  to articles as in a real build; titles; source and its SHA-256) and its table layout, the ``[table]``
   section of the ``edition.toml`` beside the real extract (the headers are
   that file's, so are the column names and article labels);
 * ``rows.csv``     - the same measures as one flat CSV (id, name, kpi,
@@ -45,7 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO / "data" / "editions" / "2023" / "000_12dec0b774bbd4f2.txt"
 
 YEAR = 2099  # the folder name under data/editions/
-DECIDED = "2099-06-01"  # the edition's key: plan/2099-06-01/… IRIs, plan-2099-06-01.nt
+DECIDED = "2022-06-07"  # a date the law reference data covers: marks link to articles as in a real build
 EDITION_TXT = "edition.txt"
 EDITION_TOML = "edition.toml"
 ROWS_CSV = "rows.csv"

@@ -189,3 +189,12 @@ def test_an_edition_is_named_by_date_or_by_a_unique_year(tmp_path: Path) -> None
     assert select_edition(metas, "2025").key == "2025-06-13"
     with pytest.raises(InputError, match="no edition 2024"):
         select_edition(metas, "2024")
+
+
+def test_a_measure_linked_twice_in_the_crosswalk_is_refused(tmp_path: Path) -> None:
+    from kg.read.crosswalk import read_crosswalk
+
+    data = _data(tmp_path, CROSSWALK + CROSSWALK.replace("2-4", "2-5"))
+    with pytest.raises(InputError, match="already linked at line 2") as caught:
+        read_crosswalk(data)
+    assert caught.value.position.line == 3

@@ -14,7 +14,7 @@ from kg.config import load_settings
 from kg.read.edition import load_edition_meta
 from tests.paths import ROOT, seed_layout
 
-GRAPH = "plan-2099-06-01"  # bench/generate.py: decided = 2099-06-01
+GRAPH = "plan-2022-06-07"  # bench/generate.py: decided = 2022-06-07
 
 
 def _generator() -> ModuleType:
@@ -35,7 +35,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_synthetic_edition_has_the_layout_of_the_extract_its_headers_come_from(synthetic: Path) -> None:
     meta = load_edition_meta(synthetic / "editions" / "2099")
-    assert meta.key == "2099-06-01" and f"plan-{meta.key}" == GRAPH
+    assert meta.key == "2022-06-07" and f"plan-{meta.key}" == GRAPH
     assert meta.layout == seed_layout()
 
 
@@ -60,7 +60,7 @@ def test_synthetic_n_triples_are_sorted_and_complete(synthetic: Path, tmp_path: 
     assert len(lines) == len(set(lines)) == next(g.triples for g in result.graphs if g.name == GRAPH)
     measures = [line for line in lines if line.endswith(b"<https://kg.example.jp/def/kg#Measure> .")]
     assert len(measures) == 600
-    assert all(line.startswith(b"<https://kg.example.jp/plan/2099-06-01/measure/") for line in measures)
+    assert all(line.startswith(b"<https://kg.example.jp/plan/2022-06-07/measure/") for line in measures)
     lineages = [line for line in lines if b"<https://kg.example.jp/def/kg#lineage>" in line]
     assert len(lineages) == 600
 

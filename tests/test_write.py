@@ -14,7 +14,7 @@ P = NamedNode("https://kg.example.jp/def/kg#p")
 
 
 def _triples(subject: str, n: int = 3) -> list[Triple]:
-    s = NamedNode(f"https://kg.example.jp/plan/2099-06-01/{subject}")
+    s = NamedNode(f"https://kg.example.jp/plan/2022-06-07/{subject}")
     return [Triple(s, P, Literal(str(i))) for i in range(n)]
 
 

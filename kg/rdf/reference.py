@@ -145,12 +145,26 @@ def _provision(minter: Minter, title_ja: str, number_en: str, art: Article) -> l
     out = [
         Triple(s, RDF_TYPE, kg("Provision")),
         Triple(s, _IDENTIFIER, Literal(art.key)),
-        Triple(s, RDFS_LABEL, ja(f"{title_ja} 条（{art.key}）")),
-        Triple(s, RDFS_LABEL, en(f"{number_en}, provision {art.key}")),
+        Triple(s, RDFS_LABEL, ja(_provision_label_ja(title_ja, art.key))),
+        Triple(s, RDFS_LABEL, en(_provision_label_en(number_en, art.key))),
         Triple(s, kg("headingVerified"), boolean(art.heading_verified)),
         Triple(s, _TITLE if art.heading_verified else kg("descriptiveHeading"), ja(art.heading_ja)),
     ]
     return out + _source(s, art.sources)
+
+
+def _provision_label_ja(title_ja: str, key: str) -> str:
+    number, _, year = key.partition("-")
+    if year:
+        return f"{title_ja} 第{number}条（{year}年の改正で加えられた規定）"
+    return f"{title_ja} 第{number}条（制定時の条番号による規定）"
+
+
+def _provision_label_en(number_en: str, key: str) -> str:
+    number, _, year = key.partition("-")
+    if year:
+        return f"{number_en}, Article {number} as inserted in {year}"
+    return f"{number_en}, Article {number} as enacted"
 
 
 def _article(

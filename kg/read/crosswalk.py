@@ -42,6 +42,7 @@ def read_crosswalk(data_dir: Path) -> list[CrosswalkRow]:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", Position(str(path))) from exc
     rows: list[CrosswalkRow] = []
+    targets: dict[tuple[str, str], int] = {}
     with fh:
         reader = csv.DictReader(fh)
         if tuple(reader.fieldnames or ()) != COLUMNS:
@@ -64,6 +65,13 @@ def read_crosswalk(data_dir: Path) -> list[CrosswalkRow]:
                     raise InputError(f"{key} is empty", Position(str(path), reader.line_num, column_name=key))
             if c["from_edition"] >= c["to_edition"]:
                 raise InputError("from_edition must be decided before to_edition", where)
+            target = (c["to_edition"], c["to_id"])
+            if target in targets:
+                raise InputError(
+                    f"measure {c['to_id']} of {c['to_edition']} is already linked at line {targets[target]}",
+                    where,
+                )
+            targets[target] = reader.line_num
             rows.append(
                 CrosswalkRow(
                     c["from_edition"], c["from_id"], c["to_edition"], c["to_id"], c["note"], c["source"],
