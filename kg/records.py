@@ -7,7 +7,7 @@ and the mapping share one representation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -196,6 +196,13 @@ class TableLayout:
     description: str
     organizations: str
     articles: tuple[ArticleColumn, ...]
+    # Derived once, read for every row and mark:
+    labels: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    _by_label: dict[str, ArticleColumn] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", tuple(a.label for a in self.articles))
+        object.__setattr__(self, "_by_label", {a.label: a for a in self.articles})
 
     def fixed(self) -> dict[str, str]:
         """The single fixed columns by role (``id``, ``name``, ``description``)."""
@@ -203,14 +210,7 @@ class TableLayout:
 
     def article(self, label: str) -> ArticleColumn | None:
         """The article column of a normalised label, or None."""
-        for column in self.articles:
-            if column.label == label:
-                return column
-        return None
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(a.label for a in self.articles)
+        return self._by_label.get(label)
 
 
 @dataclass(frozen=True)

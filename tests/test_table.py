@@ -18,6 +18,11 @@ def _read(text: str, layout: TableLayout = LAYOUT) -> TableReading:
     return read_table(decode_source(text.encode(), Path("t.txt")), layout)
 
 
+def _header_labels(t: TableReading) -> tuple[str, ...]:
+    """Every article label the headers print, in the order they first appear."""
+    return tuple(dict.fromkeys(label for h in t.headers for label in h.labels))
+
+
 def _rows(t: TableReading) -> list[RawRow]:
     return [r for r in t.rows() if isinstance(r, RawRow)]
 
@@ -50,10 +55,11 @@ def test_real_extract_has_48_measures_in_8_blocks() -> None:
     assert t.findings == []
     assert [r.cell("id").text for r in rows][:3] == ["03-01", "03-02", "04-01"]
     assert rows[-1].cell("id").text == "09-37"
-    assert t.labels[0] == "10条" and t.labels[1] == "11条1項2項" and t.labels[-1] == "35条"
-    assert len(t.labels) == 27
+    labels = _header_labels(t)
+    assert labels[0] == "10条" and labels[1] == "11条1項2項" and labels[-1] == "35条"
+    assert len(labels) == 27
     # The headers print the labels edition.toml lists, in its order.
-    assert t.labels == seed_layout().labels
+    assert labels == seed_layout().labels
     # Widths differ from block to block and are read, not assumed.
     assert sorted({h.width for h in t.headers}) == [30, 31, 32, 37, 38]
     # Some blocks lack the 34条/35条 labels.
@@ -70,7 +76,7 @@ def test_positions_are_one_based_line_and_cell() -> None:
 
 def test_block_of_another_width_and_columns_is_read_from_its_header() -> None:
     t = _read(f"{HEAD1}\n{HEAD2}\n01-01\t名前\t—\t説明\t◎\t\t\t◎総務省\n")
-    assert t.labels == ("10条", "11条1項2項", "21条")
+    assert _header_labels(t) == ("10条", "11条1項2項", "21条")
     header = _rows(t)[0].header
     assert header.columns == {"id": 1, "name": 2, "description": 4}
     assert header.kpis == ((3, KpiColumn("KPI")),)

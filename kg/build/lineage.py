@@ -93,6 +93,7 @@ class LineageBook:
         self._editions.add(edition)
         return out, findings
 
+
 def _unknown(row: CrosswalkRow, edition: str, measure_id: str) -> Finding:
     return finding(
         "crosswalk-unknown-measure", row.position, raw=measure_id, edition=edition, measure=measure_id

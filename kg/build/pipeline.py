@@ -173,7 +173,7 @@ def _build_edition(
     mapper = PlanMapper(minter, reading.edition, laws)
     sink.add_block(mapper.edition_triples())
     chunks = sink.spool_dir / ".chunks"
-    ctx = Context(mapper, meta.layout, reading.edition.sha256, gazetteer, chunks)
+    ctx = Context(mapper, gazetteer, chunks)
     results: Iterable[Mapped]
     if reading.overlay is None:
         # The streaming path: rows go straight to (possibly parallel) normalising and mapping.

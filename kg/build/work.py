@@ -27,7 +27,7 @@ from kg.findings import Finding
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
 from kg.read.table import RawRow
-from kg.records import Assembled, TableLayout
+from kg.records import Assembled
 from kg.reference.organizations import Gazetteer
 
 #: Below this many rows an edition is mapped in-process.
@@ -41,9 +41,7 @@ Blocks = list[tuple[bytes, SortedBlock]]
 class Context:
     """What mapping a row needs; sent once to each worker."""
 
-    mapper: PlanMapper
-    layout: TableLayout
-    sha256: str
+    mapper: PlanMapper  # holds the edition: its layout and its source's SHA-256
     gazetteer: Gazetteer
     spool_dir: Path  # where workers write their chunks
 
@@ -88,7 +86,8 @@ def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Blocks]:
     """Map a row; a finding in its place (a row that could not be read) passes through in order."""
     if isinstance(row, Finding):
         return Mapped((row,)), []
-    return map_item(ctx, assemble_row(row, ctx.layout, ctx.sha256, ctx.gazetteer))
+    edition = ctx.mapper.edition
+    return map_item(ctx, assemble_row(row, edition.layout, edition.sha256, ctx.gazetteer))
 
 
 def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Iterator[Mapped]:

@@ -19,7 +19,10 @@ _IDENTIFIER = NamedNode(DCTERMS + "identifier")
 
 
 class LineageLike(Protocol):
-    """What the mapping needs of a lineage: where it starts, and the name it started under."""
+    """What the mapping needs of a lineage: its key, where it starts, and the name it started under."""
+
+    @property
+    def key(self) -> str: ...
 
     @property
     def edition(self) -> str: ...
@@ -47,7 +50,7 @@ def lineage_triples(minter: Minter, lineages: Iterable[LineageLike]) -> list[Tri
         s = minter.lineage(lin.edition, lin.measure_id)
         out += [
             Triple(s, RDF_TYPE, kg("MeasureLineage")),
-            Triple(s, _IDENTIFIER, Literal(f"{lin.edition}/{lin.measure_id}")),
+            Triple(s, _IDENTIFIER, Literal(lin.key)),
             Triple(s, kg("firstEdition"), minter.edition(lin.edition)),
         ]
         if lin.name:

@@ -134,11 +134,11 @@ class PlanMapper:
         ``row``, ``kpi``, ``participation``, ``mark``): the sorted writer keeps one
         spool per namespace, and knowing it here saves parsing it out of each line.
         """
-        year = self.key
-        s = self.minter.measure(year, m.id)
+        key = self.key
+        s = self.minter.measure(key, m.id)
         curated = m.source.file != self.edition.source_file
-        row = self.minter.row(year, m.source.line, curated)
-        source_file = (self.minter.curated_file if curated else self.minter.source_file)(year)
+        row = self.minter.row(key, m.source.line, curated)
+        source_file = (self.minter.curated_file if curated else self.minter.source_file)(key)
         own = [
             Triple(s, RDF_TYPE, kg("Measure")),
             Triple(s, _IDENTIFIER, Literal(m.id)),
@@ -159,13 +159,13 @@ class PlanMapper:
             own.append(Triple(s, kg("concernedMinistries"), boolean(True)))
         kpis: list[Triple] = []
         for k in m.kpis:
-            self._kpi(own, kpis, s, self.minter.part(year, "kpi", m.id, k.order), k)
+            self._kpi(own, kpis, s, self.minter.part(key, "kpi", m.id, k.order), k)
         parts: list[Triple] = []
         for p in m.participations:
-            self._participation(own, parts, s, self.minter.part(year, "participation", m.id, p.order), p)
+            self._participation(own, parts, s, self.minter.part(key, "participation", m.id, p.order), p)
         marks: list[Triple] = []
         for mark in m.marks:
-            self._mark(own, marks, s, self.minter.part(year, "mark", m.id, mark.order), mark)
+            self._mark(own, marks, s, self.minter.part(key, "mark", m.id, mark.order), mark)
         return {"measure": own, "row": rows, "kpi": kpis, "participation": parts, "mark": marks}
 
     def _kpi(self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, k: Kpi) -> None:

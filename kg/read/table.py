@@ -50,18 +50,16 @@ class Header:
     # Derived once per block, used for every row under it:
     labels: tuple[str, ...] = field(init=False)
     label_at: dict[int, str] = field(init=False)  # 0-based cell index → label
+    #: 0-based index of the first cell after the fixed columns (where marks may stand).
+    mark_start: int = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", tuple(a.label for a in self.articles))
         object.__setattr__(self, "label_at", {a.column - 1: a.label for a in self.articles})
+        object.__setattr__(self, "mark_start", max([*self.columns.values(), *(c for c, _ in self.kpis)]))
 
     def column_name(self, column: int) -> str | None:
         return self.names.get(column)
-
-    @property
-    def mark_start(self) -> int:
-        """0-based index of the first cell after the fixed columns (where marks may stand)."""
-        return max([*self.columns.values(), *(c for c, _ in self.kpis)])
 
 
 @dataclass(frozen=True)
@@ -95,14 +93,13 @@ class RawRow:
 class TableReading:
     """The headers of a table (read in a first pass) and a second pass over its rows.
 
-    ``labels`` are every article label of the edition, in header order: the
-    mark placement needs them before the first row is read.
+    The edition's article labels are its layout's (``edition.toml``); each
+    header's own labels say where they stand in its block.
     """
 
     source: SourceText
     layout: TableLayout
     headers: list[Header]
-    labels: tuple[str, ...]
     findings: list[Finding]
     row_count: int = 0  # lines below the headers (measure rows, readable or not)
     _starts: dict[int, Header | None] = field(default_factory=dict, repr=False)
@@ -138,7 +135,6 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
     findings: list[Finding] = list(source.findings)
     headers: list[Header] = []
     starts: dict[int, Header | None] = {}
-    labels: list[str] = []
     block: list[tuple[int, str]] = []  # the first two lines of the current block
     row_count = 0
 
@@ -151,7 +147,6 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
             findings.append(problem)
         if header is not None:
             headers.append(header)
-            labels.extend(label for label in header.labels if label not in labels)
 
     for number, text, index in _walk(source.lines()):
         if index == 0:
@@ -164,7 +159,7 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
     close()
     if not row_count and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
-    return TableReading(source, layout, headers, tuple(labels), findings, row_count, starts)
+    return TableReading(source, layout, headers, findings, row_count, starts)
 
 
 def _parse_header(
