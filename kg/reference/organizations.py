@@ -49,7 +49,7 @@ from pathlib import Path
 
 from kg.errors import InputError, Position
 from kg.records import MatchMethod
-from kg.reference._csv import REFERENCE_DIR, ReferenceFile, Row, merge_rows, reference_files
+from kg.reference._csv import REFERENCE_DIR, ReferenceFile, Row, merge_rows, reference_files, split_list
 
 #: The bundled gazetteer (a user's ``<data_dir>/reference/organizations.csv`` is merged over it).
 DEFAULT_PATH = REFERENCE_DIR / "organizations.csv"
@@ -229,7 +229,7 @@ def _organization(row: dict[str, str], position: Position) -> Organization:
         raise fail("corporate_number_source", "a corporate number needs the source that states it")
     if number is None and number_source is not None:
         raise fail("corporate_number_source", "a corporate number source is given without a number")
-    sources = _split(cell["sources"])
+    sources = split_list(cell["sources"])
     if not sources:
         raise fail("sources", "every organisation needs at least one source")
     for source in sources:
@@ -242,7 +242,7 @@ def _organization(row: dict[str, str], position: Position) -> Organization:
         abbreviation_en=cell["abbreviation_en"] or None,
         kind=kind,
         parent_id=cell["parent_id"] or None,
-        variants_ja=_split(cell["variants_ja"]),
+        variants_ja=split_list(cell["variants_ja"]),
         corporate_number=number,
         corporate_number_source=number_source,
         sources=sources,
@@ -261,7 +261,3 @@ def _check_parent(org: Organization, by_id: dict[str, Organization], position: P
             raise InputError(f"parent_id of {org.id!r} leads round in a cycle", position)
         seen.add(parent.id)
         parent_id = parent.parent_id
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
