@@ -69,7 +69,7 @@ from kg.normalise.dates import YearMention, find_years
 from kg.normalise.text import cell_items
 from kg.records import Comparator, Kpi, SplitMethod, Target
 
-__all__ = ["FISCAL_YEAR_RANGE", "kpis_from_items", "parse_kpis"]
+__all__ = ["FISCAL_YEAR_RANGE", "kpis_from_items", "parse_kpis", "split_kpis"]
 
 #: Fiscal years a plan can plausibly name: 平成 1 to the end of the century.
 FISCAL_YEAR_RANGE = range(1989, 2101)
@@ -288,6 +288,17 @@ def parse_kpis(raw: str, position: Position) -> tuple[list[Kpi], list[Finding]]:
     ``—`` or an empty cell gives no KPI. Every KPI keeps its full text (clean
     text, no NFKC); ``order`` is 1-based in cell order.
     """
+    items, findings = split_kpis(raw, position)
+    kpis, year_findings = kpis_from_items(items, raw, position)
+    return kpis, findings + year_findings
+
+
+def split_kpis(raw: str, position: Position) -> tuple[list[tuple[str, SplitMethod]], list[Finding]]:
+    """Tell the KPIs of one cell apart (markers, list items, then spaces between sentences).
+
+    Separate from reading each KPI because the curated table gives KPIs already
+    apart (one per line): both then go through :func:`kpis_from_items`.
+    """
     items: list[tuple[str, SplitMethod]] = []
     space_split = False
     for text, method in cell_items(raw):
@@ -297,7 +308,6 @@ def parse_kpis(raw: str, position: Position) -> tuple[list[Kpi], list[Finding]]:
             items.extend((part, SplitMethod.SPACE) for part in parts)
         else:
             items.append((text, method))
-
     findings: list[Finding] = []
     if space_split:
         findings.append(
@@ -309,8 +319,7 @@ def parse_kpis(raw: str, position: Position) -> tuple[list[Kpi], list[Finding]]:
                 count=len(items),
             )
         )
-    kpis, year_findings = kpis_from_items(items, raw, position)
-    return kpis, findings + year_findings
+    return items, findings
 
 
 def kpis_from_items(
