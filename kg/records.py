@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from kg.errors import Position
 from kg.findings import Finding
 
 
@@ -155,6 +156,53 @@ class Measure:
     marks: tuple[Mark, ...]
     source: SourceRow
     concerned_ministries: bool = False
+
+
+@dataclass(frozen=True)
+class DraftText:
+    """A cell as a reader gives it: its text (normalised as the reader must), as read, and where.
+
+    ``raw`` is what findings quote; ``position`` is where they point.
+    """
+
+    text: str
+    raw: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class DraftKpi:
+    """One KPI told apart in its cell, not yet read for deadline and target."""
+
+    text: str
+    split: SplitMethod
+    kind: KpiKind | None
+    cell: DraftText  # the cell it stands in (year findings quote and point at it)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One measure as a reader found it: cells by role, before any is interpreted.
+
+    The extract's reader (:mod:`kg.assemble.extract`) and the curated table's
+    (:mod:`kg.curated.overlay`) both produce drafts, and one assembler
+    (:func:`kg.assemble.assemble`) turns a draft into a :class:`Measure`, so a
+    measure means the same whichever table it came from. What only the reader
+    can know stays with it: how the KPIs of a cell were told apart and under
+    which column each mark stands (with the findings of doing so).
+    """
+
+    id: str
+    name: DraftText
+    description: DraftText
+    kpis: tuple[DraftKpi, ...]
+    kpi_findings: tuple[Finding, ...]  # found telling the KPIs apart
+    organizations: DraftText  # the 府省庁名 cell; empty text when the row has none
+    lead_marker: bool  # a bare ◎ stood before the ministry cell: the first name leads
+    marks: tuple[Mark, ...]
+    mark_findings: tuple[Finding, ...]  # found placing the marks
+    source: SourceRow
+    reviewed: bool = False  # a person checked the row (確認済)
 
 
 @dataclass(frozen=True)
