@@ -177,7 +177,8 @@ class DraftKpi:
     text: str
     split: SplitMethod
     kind: KpiKind | None
-    cell: DraftText  # the cell it stands in (year findings quote and point at it)
+    raw: str  # the whole cell it stands in, as read: year findings quote it
+    position: Position  # the cell's
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ RANKS = {
     "kg.reference": 1,
     "kg.read": 2,
     "kg.normalise": 3,
-    "kg.curated": 4,
+    "kg.assemble": 4,
+    "kg.curated": 5,  # reads curated rows over the extract's drafts, through the assembler
     "kg.rdf": 4,
     "kg.review": 5,
     "kg.findings_io": 5,  # an output, like kg.review: findings as JSON/CSV files

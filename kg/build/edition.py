@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.build.assemble import assemble_rows, unique_rows
+from kg.assemble import assemble, draft_row, unique_rows
 from kg.curated.overlay import Overlay, overlay_rows
 from kg.curated.table import CuratedRow, curated_path, read_curated
 from kg.errors import InputError, Position
@@ -18,7 +18,7 @@ from kg.findings import Finding, Report, finding
 from kg.read.edition import EditionMeta
 from kg.read.source import read_source
 from kg.read.table import RawRow, TableReading, read_table
-from kg.records import Assembled, Edition
+from kg.records import Assembled, Draft, Edition
 from kg.reference.laws import LawReference
 from kg.reference.organizations import Gazetteer
 
@@ -29,21 +29,28 @@ class EditionReading:
 
     edition: Edition
     table: TableReading
-    gazetteer: Gazetteer
+    overlay: Overlay  # how curated rows are read, and how a measure is written as one
     curated_rows: list[CuratedRow] | None = None
-    overlay: Overlay | None = None
 
     def rows(self) -> Iterator[RawRow | Finding]:
         """The extract's rows, duplicates replaced by findings (for the streaming build)."""
         return unique_rows(self.table.rows())
 
+    def drafts(self) -> Iterator[Draft | Finding]:
+        """The extract's drafts, in source order (a finding for a row that could not be read)."""
+        layout, sha256 = self.edition.layout, self.edition.sha256
+        for row in self.rows():
+            yield row if isinstance(row, Finding) else draft_row(row, layout, sha256)
+
     def items(self) -> Iterator[Assembled]:
-        """The measures as assembled from the extract, with the curated table applied."""
-        t = self.table
-        items = assemble_rows(t.rows(), t.layout, self.edition.sha256, self.gazetteer)
-        if self.overlay is not None and self.curated_rows is not None:
-            items = overlay_rows(items, self.curated_rows, self.overlay)
-        return items
+        """The measures of the edition: the extract's drafts, the curated table read over them."""
+        if self.curated_rows is None:
+            gazetteer = self.overlay.gazetteer
+            return (
+                Assembled(None, (d,)) if isinstance(d, Finding) else assemble(d, gazetteer)
+                for d in self.drafts()
+            )
+        return overlay_rows(self.drafts(), self.curated_rows, self.edition.curated_sha256 or "", self.overlay)
 
 
 def read_edition(
@@ -69,11 +76,10 @@ def read_edition(
     _check_labels(meta, source.name, table, laws, report)
     curated = curated_path(data_dir, meta.key)
     rows: list[CuratedRow] | None = None
-    overlay = curated_name = curated_sha = None
+    curated_name = curated_sha = None
     if use_curated and curated.is_file():
         rows, curated_sha = read_curated(curated)  # always UTF-8 (kg export writes it)
         curated_name = curated.name
-        overlay = Overlay(gazetteer, meta.layout, curated_sha)
     edition = Edition(
         meta.key,
         meta.title_ja,
@@ -86,7 +92,7 @@ def read_edition(
         curated_sha,
         meta.note,
     )
-    return EditionReading(edition, table, gazetteer, rows, overlay)
+    return EditionReading(edition, table, Overlay(gazetteer, meta.layout), rows)
 
 
 def _check_labels(

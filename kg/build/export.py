@@ -7,7 +7,6 @@ from pathlib import Path
 
 from kg.build.edition import read_edition
 from kg.config import Settings
-from kg.curated.overlay import Overlay
 from kg.curated.table import curated_path, read_curated, write_curated
 from kg.errors import ConfigError
 from kg.findings import Report
@@ -41,12 +40,11 @@ def export_curated(settings: Settings, *, force: bool = False, encoding: str | N
             rows, _ = read_curated(target)
             reviewed = {r.measure_id for r in rows if r.reviewed}
         reading = read_edition(meta, settings.data_dir, gazetteer, laws, report, encoding=encoding)
-        overlay = Overlay(gazetteer, meta.layout, reading.edition.curated_sha256 or "")
         out: list[dict[str, str]] = []
         for item in reading.items():
             report.extend(item.findings)
             if item.measure is not None:
-                out.append(overlay.export_row(item.measure, item.measure.id in reviewed))
+                out.append(reading.overlay.export_row(item.measure, item.measure.id in reviewed))
         pending.append((target, out))
     if report.valid:
         for target, out in pending:

@@ -100,6 +100,7 @@ def build(
     report = Report()
     metas = load_editions(settings.data_dir)
     book = LineageBook(read_crosswalk(settings.data_dir))
+    run = _Run(settings.data_dir, minter, gazetteer, laws, book, report, encoding, jobs)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     make_shareable(stage)  # it becomes the published build folder
@@ -110,11 +111,7 @@ def build(
         for meta in metas:
             sink = GraphSink(f"plan-{meta.key}", minter.plan_graph(meta.key), stage)
             sinks.append(sink)
-            summaries.append(
-                _build_edition(
-                    meta, settings.data_dir, sink, minter, gazetteer, laws, report, encoding, jobs, book
-                )
-            )
+            summaries.append(run.edition(meta, sink))
             graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.key)))
             shutil.rmtree(stage / ".chunks", ignore_errors=True)
         lineage = GraphSink("lineage", minter.graph("lineage"), stage)
@@ -157,50 +154,54 @@ def _ontology_triples() -> list[Triple]:
     return [q.triple for q in dataset]
 
 
-def _build_edition(
-    meta: EditionMeta,
-    data_dir: Path,
-    sink: GraphSink,
-    minter: Minter,
-    gazetteer: Gazetteer,
-    laws: LawReference,
-    report: Report,
-    encoding: str | None,
-    jobs: int | None,
-    book: LineageBook,
-) -> EditionSummary:
-    reading = read_edition(meta, data_dir, gazetteer, laws, report, encoding=encoding)
-    mapper = PlanMapper(minter, reading.edition, laws)
-    sink.add_block(mapper.edition_triples())
-    chunks = sink.spool_dir / ".chunks"
-    ctx = Context(mapper, gazetteer, chunks)
-    results: Iterable[Mapped]
-    if reading.overlay is None:
-        # The streaming path: rows go straight to (possibly parallel) normalising and mapping.
-        workers = jobs or default_jobs(reading.table.row_count)
-        results = map_rows(ctx, reading.rows(), workers, sink)
-    else:
-        # A curated table needs the whole extract to overlay: editions that have one are small.
-        results = map_items(ctx, reading.items(), sink)
-    summary = EditionSummary(meta.key, reading.edition.source_file)
-    names: dict[str, str] = {}
-    positions: dict[str, Position] = {}
-    for r in results:
-        report.extend(r.findings)
-        if not r.mapped:
-            continue
-        names[r.measure_id] = r.name
-        if r.source is not None:
-            positions[r.measure_id] = r.source
-        summary.measures += 1
-        summary.kpis += r.kpis
-        summary.participations += r.participations
-        summary.marks.update(r.marks)
-        summary.organizations.update(r.organizations)
-    assigned, lineage_findings = book.add_edition(meta.key, names, positions)
-    report.extend(lineage_findings)
-    sink.add_block(lineage_links(minter, meta.key, assigned))
-    return summary
+@dataclass(frozen=True)
+class _Run:
+    """What building every edition of one run shares: reference data, IRIs, lineage, the report."""
+
+    data_dir: Path
+    minter: Minter
+    gazetteer: Gazetteer
+    laws: LawReference
+    book: LineageBook  # lineages assigned so far, edition by edition
+    report: Report  # every finding of the run
+    encoding: str | None
+    jobs: int | None
+
+    def edition(self, meta: EditionMeta, sink: GraphSink) -> EditionSummary:
+        """Read, assemble and map one edition into ``sink``; its findings go to the run's report."""
+        reading = read_edition(
+            meta, self.data_dir, self.gazetteer, self.laws, self.report, encoding=self.encoding
+        )
+        mapper = PlanMapper(self.minter, reading.edition, self.laws)
+        sink.add_block(mapper.edition_triples())
+        ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks")
+        results: Iterable[Mapped]
+        if reading.curated_rows is None:
+            # The streaming path: rows go straight to (possibly parallel) assembling and mapping.
+            workers = self.jobs or default_jobs(reading.table.row_count)
+            results = map_rows(ctx, reading.rows(), workers, sink)
+        else:
+            # A curated table needs the whole extract to read over: editions that have one are small.
+            results = map_items(ctx, reading.items(), sink)
+        summary = EditionSummary(meta.key, reading.edition.source_file)
+        names: dict[str, str] = {}
+        positions: dict[str, Position] = {}
+        for r in results:
+            self.report.extend(r.findings)
+            if not r.mapped:
+                continue
+            names[r.measure_id] = r.name
+            if r.source is not None:
+                positions[r.measure_id] = r.source
+            summary.measures += 1
+            summary.kpis += r.kpis
+            summary.participations += r.participations
+            summary.marks.update(r.marks)
+            summary.organizations.update(r.organizations)
+        assigned, lineage_findings = self.book.add_edition(meta.key, names, positions)
+        self.report.extend(lineage_findings)
+        sink.add_block(lineage_links(self.minter, meta.key, assigned))
+        return summary
 
 
 def _plan_prefixes(minter: Minter, edition: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from kg.build.assemble import assemble_row
+from kg.assemble import assemble, draft_row
 from kg.errors import Position
 from kg.findings import Finding
 from kg.rdf.plan import PlanMapper
@@ -87,7 +87,7 @@ def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Blocks]:
     if isinstance(row, Finding):
         return Mapped((row,)), []
     edition = ctx.mapper.edition
-    return map_item(ctx, assemble_row(row, edition.layout, edition.sha256, ctx.gazetteer))
+    return map_item(ctx, assemble(draft_row(row, edition.layout, edition.sha256), ctx.gazetteer))
 
 
 def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Iterator[Mapped]:

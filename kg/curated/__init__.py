@@ -1,6 +1,6 @@
 """The curated table: a person's corrections to what the PDF extraction broke.
 
-``kg export`` writes one CSV per edition to ``data/curated/<year>.csv`` (UTF-8
+``kg export`` writes one CSV per edition to ``data/curated/<edition key>.csv`` (UTF-8
 with a BOM so that spreadsheet programs open it as UTF-8), one row per measure:
 
 | column | content |
@@ -17,7 +17,9 @@ with a BOM so that spreadsheet programs open it as UTF-8), one row per measure:
 A mark the builder was not sure of carries ``(confidence|alternative…)``, e.g.
 ``◎34条(low|35条|33条)``; a mark without it states its column with full confidence.
 
-When the table exists, ``kg build`` reads it over the extract, cell by cell:
+When the table exists, ``kg build`` reads it over the extract, cell by cell
+(each row becomes a draft that the same assembler as the extract's turns into
+a measure, :mod:`kg.assemble`):
 a cell left as exported keeps everything the extract gave (provenance,
 confidence, findings); an edited cell is taken as a person's statement. An
 edited mark keeps its source cell but gets full confidence and

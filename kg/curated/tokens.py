@@ -9,6 +9,7 @@ parenthesis states the column with full confidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.read.edition import label_key
@@ -70,7 +71,7 @@ def split_cell(cell: str) -> list[str]:
 
 
 def render_organizations(
-    participations: tuple[Participation, ...], names: dict[str, str], concerned: bool
+    participations: tuple[Participation, ...], names: Mapping[str, str], concerned: bool
 ) -> str:
     """``◎総務省;経済産業省`` with gazetteer names; ``関係府省庁`` last when flagged."""
     tokens = [("◎" if p.lead else "") + names[p.org_id] for p in participations]
