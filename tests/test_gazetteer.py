@@ -137,7 +137,8 @@ def test_hierarchy(gazetteer: Gazetteer) -> None:
 def test_kinds(gazetteer: Gazetteer) -> None:
     kind = {org.id: org.kind for org in gazetteer}
     assert kind["cas"] is kind["clb"] is OrganizationKind.CABINET_BODY
-    assert kind["cao"] is OrganizationKind.OFFICE
+    assert kind["cao"] is OrganizationKind.FU
+    assert kind["jinjiin"] is kind["boa"] is OrganizationKind.INDEPENDENT_BODY
     assert kind["fdma"] is kind["da"] is kind["npa"] is OrganizationKind.AGENCY
     assert kind["ppc"] is kind["npsc"] is kind["nra"] is OrganizationKind.COMMISSION
     for org in gazetteer:  # the kind follows the organ type the name carries

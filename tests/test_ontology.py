@@ -72,6 +72,12 @@ KNOWN_EXTERNAL = {
         "https://schema.org/Action",
         "http://imi.go.jp/ns/core/rdf#組織型",
         "http://spdx.org/licenses/MIT",
+        # Sources of the organisation-kind definitions (dcterms:source): the e-Gov pages of
+        # 会計検査院法, 国家公務員法, 国家行政組織法 and 内閣府設置法.
+        "https://laws.e-gov.go.jp/law/322AC0000000073",
+        "https://laws.e-gov.go.jp/law/322AC0000000120",
+        "https://laws.e-gov.go.jp/law/323AC0000000120",
+        "https://laws.e-gov.go.jp/law/411AC0000000089",
     ]
 }
 # Namespaces whose terms are the language itself (RDF, RDFS, OWL, XSD): always allowed.

@@ -18,8 +18,10 @@ from kg.reference.organizations import COLUMNS, load_gazetteer
 from tests.paths import ROOT
 
 SOURCE = "https://example.org/source"
-#: A body the bundled gazetteer does not have, under 経済産業省 (meti).
-IPA = f"ipa,情報処理推進機構,Information-technology Promotion Agency,IPA,agency,meti,IPA,,,{SOURCE},"
+#: A body the bundled gazetteer does not have, under 経済産業省 (meti). Its kind must keep its
+#: rule (KIND_RULES): it is no 庁, so not an agency; the gazetteer has no kind for an
+#: incorporated administrative agency, and a user files it as an office with its host.
+IPA = f"ipa,情報処理推進機構,Information-technology Promotion Agency,IPA,office,meti,IPA,,,{SOURCE},"
 #: 総務省 (mic) with another English name and a new short form.
 MIC = (
     'mic,総務省,"Ministry of Internal Affairs and Communications (renamed here)",MIC,ministry,,総務,,,'

@@ -159,6 +159,10 @@ CASES: list[tuple[str, str, str] | tuple[str, str, str, str]] = [
     ("GovernmentOrganization-altLabel", "MIC", _add("MIC", "skos:altLabel", '""')),
     ("GovernmentOrganization-kind", "MIC", _drop("MIC", "kg:organizationKind")),
     ("GovernmentOrganization-subOrganizationOf", "FDMA", _set("FDMA", "org:subOrganizationOf", "$NEW")),
+    # A body of a kind that has no host (here a ministry placed under an agency) …
+    ("GovernmentOrganization-kind-noHost", "MIC", _add("MIC", "org:subOrganizationOf", "$DIG")),
+    # … and an office with no host (the fault issue 8 found: 内閣府 published as kg:Office).
+    ("GovernmentOrganization-kind-host", "DIG", _set("DIG", "kg:organizationKind", "kg:Office")),
     ("GovernmentOrganization-corporateNumber", "MIC", _set("MIC", "kg:corporateNumber", '"200001202000"')),
     ("GovernmentOrganization-corporateNumber-checkDigit", "MIC",
      _set("MIC", "kg:corporateNumber", '"2000012020002"')),

@@ -28,15 +28,18 @@ from kg.rdf.terms import (
 )
 from kg.records import ArticleColumn, TableLayout
 from kg.reference.laws import Article, LawReference
-from kg.reference.organizations import Gazetteer
+from kg.reference.organizations import Gazetteer, OrganizationKind
 from kg.vocabulary import DCTERMS, ELI, ORG, RDFS, SKOS
 
-ORG_KIND = {
-    "ministry": kg("Ministry"),
-    "agency": kg("Agency"),
-    "commission": kg("Commission"),
-    "cabinet-body": kg("CabinetBody"),
-    "office": kg("Office"),
+#: The concept of kg:OrganizationKindScheme each gazetteer kind is published as.
+ORG_KIND: dict[OrganizationKind, NamedNode] = {
+    OrganizationKind.MINISTRY: kg("Ministry"),
+    OrganizationKind.FU: kg("Fu"),
+    OrganizationKind.AGENCY: kg("Agency"),
+    OrganizationKind.COMMISSION: kg("Commission"),
+    OrganizationKind.CABINET_BODY: kg("CabinetBody"),
+    OrganizationKind.INDEPENDENT_BODY: kg("IndependentBody"),
+    OrganizationKind.OFFICE: kg("Office"),
 }
 _SOURCE = NamedNode(DCTERMS + "source")
 _TITLE = NamedNode(DCTERMS + "title")

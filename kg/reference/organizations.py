@@ -13,19 +13,23 @@ short forms and variants), ``corporate_number`` (法人番号, only where a sour
 states it) and ``corporate_number_source``, ``sources`` (``;``-separated URLs,
 at least one), ``note`` (caveats, and what could not be sourced).
 
-Kinds follow the type of organ its establishing law makes it:
+Kinds follow the type of organ its establishing law makes it, and each has a
+rule (:data:`KIND_RULES`) that loading enforces, so a kind that contradicts its
+definition in the ontology (``kg:OrganizationKindScheme``) is an input error:
 
-* ``ministry`` — a 省 of 国家行政組織法 別表第一 (総務省 … 防衛省);
+* ``ministry`` — a 省 of 国家行政組織法 別表第一 (総務省 … 防衛省); no host;
+* ``fu`` — the 府, 内閣府 (内閣府設置法第2条): placed in the Cabinet, not a 省; no host;
 * ``agency`` — a 庁: the external agencies (外局) of a 府 or 省, the agencies
-  placed in the Cabinet (デジタル庁, 復興庁), and 宮内庁 and 警察庁, which are
-  organs of the Cabinet Office and of the National Public Safety Commission
-  rather than 外局;
+  placed in the Cabinet (デジタル庁, 復興庁, no host), and 宮内庁 and 警察庁,
+  which are organs of the Cabinet Office and of the National Public Safety
+  Commission rather than 外局;
 * ``commission`` — a 委員会 set up as an external body (a "3条" or 内閣府設置法
-  第49条 commission);
-* ``cabinet-body`` — the Cabinet's own auxiliary organs, 内閣官房 and 内閣法制局;
-* ``office`` — a 府 or 院 that stands outside that scheme: 内閣府 (the Cabinet
-  Office), 人事院 (under the Cabinet's jurisdiction) and 会計検査院 (independent
-  of the Cabinet).
+  第49条 commission) of a 府 or 省, which hosts it;
+* ``cabinet-body`` — the Cabinet's own auxiliary organs, 内閣官房 and 内閣法制局; no host;
+* ``independent-body`` — a body independent of the Cabinet that nothing hosts:
+  会計検査院 (日本国憲法第90条, 会計検査院法第1条) and 人事院 (under the
+  Cabinet's jurisdiction, 国家公務員法第3条);
+* ``office`` — a 本部, 室 or 事務局 placed inside a host body; it always has one.
 
 Organisations placed directly in the Cabinet have no ``parent_id``: the Cabinet
 itself is not a row, and the ``note`` says so.
@@ -79,7 +83,59 @@ class OrganizationKind(StrEnum):
     AGENCY = "agency"
     COMMISSION = "commission"
     CABINET_BODY = "cabinet-body"
+    FU = "fu"
+    INDEPENDENT_BODY = "independent-body"
     OFFICE = "office"
+
+
+class Host(StrEnum):
+    """Whether a kind of organ is placed in another body (``parent_id``)."""
+
+    NEVER = "never"
+    OPTIONAL = "optional"
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """What the ontology's definition of a kind requires of a body of that kind.
+
+    ``suffix``: the name (``name_ja``) ends with it, where the kind is an organ
+    type the name carries (省, 府, 庁, 委員会); ``host``: whether it has a
+    ``parent_id``; ``host_kinds``: the kinds its host may be.
+    """
+
+    suffix: str | None
+    host: Host
+    host_kinds: frozenset[OrganizationKind] = frozenset()
+
+
+_FU_OR_MINISTRY = frozenset({OrganizationKind.FU, OrganizationKind.MINISTRY})
+
+#: One rule per kind, checked for every row (tests check every kind of the ontology has one).
+KIND_RULES: dict[OrganizationKind, KindRule] = {
+    OrganizationKind.MINISTRY: KindRule("省", Host.NEVER),
+    OrganizationKind.FU: KindRule("府", Host.NEVER),
+    OrganizationKind.AGENCY: KindRule("庁", Host.OPTIONAL, _FU_OR_MINISTRY | {OrganizationKind.COMMISSION}),
+    OrganizationKind.COMMISSION: KindRule("委員会", Host.ALWAYS, _FU_OR_MINISTRY),
+    OrganizationKind.CABINET_BODY: KindRule(None, Host.NEVER),
+    OrganizationKind.INDEPENDENT_BODY: KindRule(None, Host.NEVER),
+    OrganizationKind.OFFICE: KindRule(None, Host.ALWAYS, frozenset(OrganizationKind)),
+}
+
+
+def kind_violation(org: Organization, parent: Organization | None) -> str | None:
+    """Why ``org``'s kind contradicts its rule (name, host, host's kind), or None when it does not."""
+    rule = KIND_RULES[org.kind]
+    if rule.suffix is not None and not org.name_ja.endswith(rule.suffix):
+        return f"a {org.kind} is named …{rule.suffix}, not {org.name_ja!r}"
+    if rule.host is Host.NEVER and org.parent_id is not None:
+        return f"a {org.kind} has no host, but {org.id!r} has parent_id {org.parent_id!r}"
+    if rule.host is Host.ALWAYS and org.parent_id is None:
+        return f"a {org.kind} is placed in a host body, but {org.id!r} has no parent_id"
+    if parent is not None and parent.kind not in rule.host_kinds:
+        return f"a {org.kind} is not placed in a {parent.kind} ({parent.id!r})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -201,6 +257,10 @@ def _load(files: tuple[ReferenceFile, ...]) -> Gazetteer:
     by_id = {org.id: org for org in organizations}
     for org in organizations:
         _check_parent(org, by_id, replace(row_of[org.id].position, column_name="parent_id"))
+    for org in organizations:
+        problem = kind_violation(org, by_id.get(org.parent_id) if org.parent_id else None)
+        if problem is not None:
+            raise InputError(problem, replace(row_of[org.id].position, column_name="kind"))
     return Gazetteer(organizations)
 
 
