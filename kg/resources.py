@@ -40,6 +40,14 @@ def shapes_dir() -> Path:
     return _path("shapes")
 
 
+def dcat_ap_shapes_dir() -> Path:
+    """``shapes/dcat-ap-3.0.1/``: the official DCAT-AP 3.0.1 SHACL shapes (SEMIC, CC BY 4.0).
+
+    Used by ``kg catalog``; a subfolder, so the build's own validation (``shapes/*.ttl``) never loads them.
+    """
+    return _path("shapes", "dcat-ap-3.0.1")
+
+
 def queries_dir() -> Path:
     """``queries/``: the bundled SPARQL queries."""
     return _path("queries")

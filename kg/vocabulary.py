@@ -28,6 +28,14 @@ DCTERMS: Final = "http://purl.org/dc/terms/"
 PROV: Final = "http://www.w3.org/ns/prov#"
 DCAT: Final = "http://www.w3.org/ns/dcat#"
 SCHEMA: Final = "https://schema.org/"
+#: DCAT-AP, ADMS, SPDX, FOAF and vCard: the catalog record (kg catalog).
+DCATAP: Final = "http://data.europa.eu/r5r/"
+ADMS: Final = "http://www.w3.org/ns/adms#"
+SPDX: Final = "http://spdx.org/rdf/terms#"
+FOAF: Final = "http://xmlns.com/foaf/0.1/"
+VCARD: Final = "http://www.w3.org/2006/vcard/ns#"
+#: The EU Publications Office authority tables DCAT-AP takes its code values from.
+EU_AUTHORITY: Final = "http://publications.europa.eu/resource/authority/"
 IC: Final = "http://imi.go.jp/ns/core/rdf#"
 SH: Final = "http://www.w3.org/ns/shacl#"
 
