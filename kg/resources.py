@@ -20,8 +20,8 @@ _PACKAGE = "kg"
 _FOLDER = "_bundled"
 
 
-def _path(*parts: str) -> Path:
-    resource = files(_PACKAGE).joinpath(_FOLDER, *parts)
+def _path(*parts: str, folder: str = _FOLDER) -> Path:
+    resource = files(_PACKAGE).joinpath(folder, *parts)
     # pip always installs wheels unpacked, so every resource is a real file
     # (pyoxigraph and pyshacl read paths, not streams).
     path = Path(str(resource))
@@ -56,3 +56,14 @@ def queries_dir() -> Path:
 def reference_dir() -> Path:
     """``data/reference/``: the bundled reference data (gazetteer, laws, articles)."""
     return _path("reference")
+
+
+def site_templates_dir() -> Path:
+    """``kg/site/templates/``: the Jinja2 templates of ``kg site`` (package data, not a top-level folder,
+    since ``site/`` is where the site is written)."""
+    return _path("templates", folder="site")
+
+
+def site_assets_dir() -> Path:
+    """``kg/site/assets/``: the style sheet and search script copied into every site."""
+    return _path("assets", folder="site")

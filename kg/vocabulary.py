@@ -38,6 +38,10 @@ VCARD: Final = "http://www.w3.org/2006/vcard/ns#"
 EU_AUTHORITY: Final = "http://publications.europa.eu/resource/authority/"
 IC: Final = "http://imi.go.jp/ns/core/rdf#"
 SH: Final = "http://www.w3.org/ns/shacl#"
+#: VoID, for the dataset description the site publishes (kg site); not a prefix of the build's dumps.
+VOID: Final = "http://rdfs.org/ns/void#"
+#: W3C's IRIs of RDF serialisation formats (void:feature).
+W3C_FORMATS: Final = "http://www.w3.org/ns/formats/"
 
 #: Prefixes written into Turtle/TriG and the JSON-LD context, and used to shorten IRIs in results.
 PREFIXES: Final[dict[str, str]] = {

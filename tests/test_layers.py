@@ -43,6 +43,7 @@ RANKS = {
     "kg.store": 5,
     "kg.query": 6,
     "kg.publish": 6,
+    "kg.site": 6,  # reads a finished build folder (its manifest); never the build stage
     "kg.catalog": 6,  # reads a finished build (kg.manifest) and the reference data; never kg.build
     "kg.build": 7,
     "kg.cli": 8,
