@@ -80,3 +80,15 @@ class QueryError(KgError):
     """A SPARQL query is missing, malformed or lacks a parameter."""
 
     exit_code = 6
+
+
+class Interrupted(KgError):
+    """A signal (SIGINT, SIGTERM, SIGHUP) stopped the command; it cleaned up before exiting.
+
+    The exit code is the shell's convention for a death by that signal, 128 + its number.
+    """
+
+    def __init__(self, signum: int, name: str) -> None:
+        self.signum = signum
+        self.exit_code = 128 + signum
+        super().__init__(f"interrupted by {name}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from pathlib import Path
+
+from kg.errors import ConfigError
 
 
 def make_shareable(path: Path) -> None:
@@ -36,3 +39,54 @@ def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class FolderLock:
+    """An exclusive lock on an output folder, held while a build writes it.
+
+    The lock is ``.<name>.lock`` beside the folder (not inside it: the folder
+    is replaced whole), taken with ``flock`` so that the kernel releases it
+    when the holder dies, however it dies. A second build into the same
+    folder fails at once, naming the holder's PID, rather than have two
+    builds race to rename their stages into place. The file is removed on
+    release; a holder that finds the file replaced under it (removed by the
+    previous holder between its open and its lock) starts again on the new one.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder.parent / f".{folder.name}.lock"
+        self._fd: int | None = None
+
+    def __enter__(self) -> FolderLock:
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as exc:
+                raise ConfigError(f"{self.path}: cannot create the build lock: {exc.strerror}") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+                os.close(fd)
+                raise ConfigError(
+                    f"{self.folder}: another kg build (PID {holder}) is writing this"
+                    f" folder; wait for it to finish (lock {self.path})"
+                ) from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            self.path.unlink(missing_ok=True)  # while still held, so no one locks a file about to go
+            os.close(self._fd)
+            self._fd = None

@@ -9,21 +9,29 @@ checks that every file it lists is there.
 
 The JSON (keys sorted, one-space indent, UTF-8)::
 
-    {"generator": "kg 0.1.0", "base_iri": "https://kg.example.jp/",
+    {"format": "kg-build-manifest/1", "generator": "kg 0.1.0", "base_iri": "https://kg.example.jp/",
      "editions": [{"year": 2023, "decided": "2023-06-09", "source": "….txt"}],
      "graphs": [{"name": "plan-2023", "iri": "…/graph/plan/2023", "triples": 2191,
                  "ntriples": "plan-2023.nt", "turtle": "plan-2023.ttl"}, …],
-     "dataset": {"trig": "dataset.trig", …}}
+     "dataset": {"trig": "dataset.trig", …},
+     "sha256": {"plan-2023.nt": "…", …}}
 
 A graph's files are keyed by format (``ntriples`` always, ``turtle`` if
-written) beside its name, IRI and triple count.
+written) beside its name, IRI and triple count. ``format`` marks the file as
+kg's own: a folder is taken for an earlier build (that ``kg build`` may
+replace whole) only if its manifest carries it, since other tools (web apps,
+browser extensions) write files named ``manifest.json`` too. ``sha256`` holds
+the digest of every file the manifest lists, so that :func:`verify` can tell
+a build damaged or edited since it was written before anything is published
+from it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,6 +40,8 @@ from kg.errors import ConfigError
 from kg.files import write_text_atomic
 
 FILE_NAME = "manifest.json"
+#: The format marker: what makes a ``manifest.json`` kg's.
+FORMAT = "kg-build-manifest/1"
 #: A graph's fields other than its files.
 _GRAPH_FIELDS = ("name", "iri", "triples")
 
@@ -78,6 +88,8 @@ class Manifest:
     graphs: tuple[GraphEntry, ...]
     dataset: Mapping[str, str]
     directory: Path | None = field(default=None, compare=False)
+    #: File name → SHA-256 of every listed file; filled by :meth:`write`.
+    hashes: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def graph_iris(self) -> list[str]:
@@ -93,8 +105,16 @@ class Manifest:
         """The N-Triples file of one of its graphs."""
         return self.path(graph.files["ntriples"])
 
+    @property
+    def file_names(self) -> list[str]:
+        """Every file the manifest lists (graph files, then dataset-wide files), once each."""
+        names = [n for g in self.graphs for n in g.files.values()] + list(self.dataset.values())
+        return list(dict.fromkeys(names))
+
     def to_dict(self) -> dict[str, Any]:
         return {
+            "format": FORMAT,
+            "sha256": dict(self.hashes),
             "generator": self.generator,
             "base_iri": self.base_iri,
             "editions": [e.to_dict() for e in self.editions],
@@ -106,9 +126,10 @@ class Manifest:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     def write(self, build_dir: Path) -> Path:
-        """Write ``build_dir/manifest.json`` atomically (a temporary file renamed into place)."""
+        """Write ``build_dir/manifest.json`` atomically, with the SHA-256 of every file it lists."""
+        hashes = {name: sha256_file(build_dir / name) for name in self.file_names}
         path = build_dir / FILE_NAME
-        write_text_atomic(path, self.to_json())
+        write_text_atomic(path, replace(self, hashes=hashes).to_json())
         return path
 
 
@@ -120,10 +141,7 @@ def read(build_dir: Path) -> Manifest:
     path = build_dir / FILE_NAME
     if not path.is_file():
         raise ConfigError(f"{build_dir} is not a build directory (no {FILE_NAME}); run `kg build` first")
-    try:
-        manifest = from_dict(json.loads(path.read_text(encoding="utf-8")), build_dir)
-    except (ValueError, KeyError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise ConfigError(f"{path}: not a kg build manifest ({exc.__class__.__name__}: {exc})") from exc
+    manifest = parse_file(path)
     for g in manifest.graphs:
         for name in g.files.values():
             if not manifest.path(name).is_file():
@@ -134,9 +152,73 @@ def read(build_dir: Path) -> Manifest:
     return manifest
 
 
-def from_dict(data: object, directory: Path | None = None) -> Manifest:
+def parse_file(path: Path, *, legacy: bool = False) -> Manifest:
+    """Parse ``path`` as kg's manifest (format marker, fields, hashes) without looking at the files.
+
+    ``legacy`` also accepts the manifest of a kg from before the format marker
+    (no ``format`` key, a ``generator`` of ``kg …``, every other field as
+    typed): such a folder may be replaced by a new build, not published from.
+    """
+    try:
+        return from_dict(json.loads(path.read_text(encoding="utf-8")), path.parent, legacy=legacy)
+    except (ValueError, KeyError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ConfigError(f"{path}: not a kg build manifest ({exc.__class__.__name__}: {exc})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def verify(manifest: Manifest, on_file: Callable[[str], None] | None = None) -> None:
+    """Check every listed file against its SHA-256, and each graph's N-Triples against its triple count.
+
+    A build is verified before anything is sent to a store: a truncated or
+    edited file would otherwise replace a published graph with a damaged one.
+    ``on_file`` is told each file name before it is read (for progress).
+    Raises :class:`~kg.errors.ConfigError` naming the first file that differs.
+    """
+    path = manifest.path(FILE_NAME)
+    for name in manifest.file_names:
+        if on_file is not None:
+            on_file(name)
+        if sha256_file(manifest.path(name)) != manifest.hashes[name]:
+            raise ConfigError(
+                f"{manifest.path(name)}: differs from the build's manifest {path} (SHA-256): the build was"
+                " changed or damaged after it was written; run `kg build` again"
+            )
+    for g in manifest.graphs:
+        lines = _count_lines(manifest.ntriples(g))
+        if lines != g.triples:
+            raise ConfigError(
+                f"{manifest.ntriples(g)}: {lines} triples, the manifest {path} says {g.triples};"
+                " run `kg build` again"
+            )
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _count_lines(path: Path) -> int:
+    """Lines of an N-Triples file as the build writes it (one triple a line, each ending in a newline)."""
+    count = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def from_dict(data: object, directory: Path | None = None, *, legacy: bool = False) -> Manifest:
     """The manifest that parsed JSON describes; ``ValueError``, ``KeyError`` or ``TypeError`` if malformed."""
     top = _object(data, "the manifest")
+    old = legacy and "format" not in top and str(top.get("generator", "")).startswith("kg ")
+    if old:
+        top = {**top, "format": FORMAT, "sha256": {}}
+    if top.get("format") != FORMAT:
+        raise ValueError(f"no format marker {FORMAT!r}: not written by kg build (or by an older kg; rebuild)")
     editions = tuple(
         EditionEntry(
             _int(e["year"], "editions[].year"),
@@ -147,10 +229,15 @@ def from_dict(data: object, directory: Path | None = None) -> Manifest:
     )
     graphs = tuple(_graph(_object(item, "graphs[]")) for item in _list(top["graphs"], "graphs"))
     dataset = _files(_object(top["dataset"], "dataset"), "dataset")
-    return Manifest(
+    hashes = {k: _str(v, f"sha256: {k}") for k, v in _object(top["sha256"], "sha256").items()}
+    manifest = Manifest(
         _str(top["generator"], "generator"), _str(top["base_iri"], "base_iri"), editions, graphs, dataset,
-        directory,
+        directory, hashes,
     )
+    unhashed = [name for name in manifest.file_names if name not in hashes]
+    if unhashed and not old:
+        raise KeyError(f"no SHA-256 for {', '.join(unhashed)}")
+    return manifest
 
 
 def _graph(g: dict[str, Any]) -> GraphEntry:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ConfigError
-from kg.manifest import EditionEntry, GraphEntry, Manifest, read
+from kg.manifest import FORMAT, EditionEntry, GraphEntry, Manifest, read, verify
 
 
 def _manifest() -> Manifest:
@@ -32,8 +32,10 @@ def _manifest() -> Manifest:
 
 def _written(tmp_path: Path) -> Path:
     manifest = _manifest()
-    for name in ("ontology.nt", "plan-2023.nt", "plan-2023.ttl", "dataset.trig"):
+    for name in ("plan-2023.ttl", "dataset.trig"):
         (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "ontology.nt").write_text("<a:s> <a:p> <a:o1> .\n" * 3, encoding="utf-8")
+    (tmp_path / "plan-2023.nt").write_text("<a:s> <a:p> <a:o2> .\n" * 5, encoding="utf-8")
     manifest.write(tmp_path)
     return tmp_path / "manifest.json"
 
@@ -57,7 +59,11 @@ def test_json_layout(tmp_path: Path) -> None:
         "name": "plan-2023", "iri": "https://kg.example.jp/graph/plan/2023", "triples": 5,
         "ntriples": "plan-2023.nt", "turtle": "plan-2023.ttl",
     }
-    text = _manifest().to_json()
+    assert data["format"] == FORMAT == "kg-build-manifest/1"
+    assert sorted(data["sha256"]) == ["dataset.trig", "ontology.nt", "plan-2023.nt", "plan-2023.ttl"]
+    empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    assert data["sha256"]["dataset.trig"] == empty
+    text = read(tmp_path).to_json()
     assert text == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -90,9 +96,14 @@ def _rewrite(path: Path, change: object) -> None:
         lambda d: d["editions"][0].update(decided="9 June 2023"),
         lambda d: d.update(dataset=["dataset.trig"]),
         lambda d: d["graphs"][0].update(ntriples="../elsewhere.nt"),
+        lambda d: d.pop("format"),
+        lambda d: d.update(format="kg-build-manifest/99"),
+        lambda d: d["sha256"].pop("plan-2023.ttl"),
+        lambda d: d.pop("sha256"),
     ],
     ids=[
         "no-graphs", "no-base", "no-ntriples", "count-text", "name-null", "bad-date", "dataset-list", "path",
+        "no-format", "other-format", "a-file-unhashed", "no-hashes",
     ],
 )
 def test_malformed_names_the_file(tmp_path: Path, change: object) -> None:
@@ -120,3 +131,32 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "dataset.trig").unlink()
     with pytest.raises(ConfigError, match=re.escape("the dataset lists dataset.trig, which is missing")):
         read(tmp_path)
+
+
+def test_a_web_apps_manifest_is_not_a_kg_manifest(tmp_path: Path) -> None:
+    """Issue 13, point 1: a file merely named manifest.json (a web app's) is not a build's."""
+    path = tmp_path / "manifest.json"
+    path.write_text('{"name": "My App", "start_url": "/", "icons": []}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="no format marker 'kg-build-manifest/1'"):
+        read(tmp_path)
+
+
+def test_verify_accepts_the_build_as_written(tmp_path: Path) -> None:
+    _written(tmp_path)
+    verify(read(tmp_path))
+
+
+def test_verify_names_a_file_changed_after_the_build(tmp_path: Path) -> None:
+    _written(tmp_path)
+    manifest = read(tmp_path)
+    (tmp_path / "plan-2023.nt").write_text("<a:s> <a:p> <a:o2> .\n" * 2, encoding="utf-8")  # truncated
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(tmp_path / 'plan-2023.nt'))}: differs from"):
+        verify(manifest)
+
+
+def test_verify_checks_the_triple_counts(tmp_path: Path) -> None:
+    """A manifest whose hashes match but whose count does not (edited by hand) is refused too."""
+    path = _written(tmp_path)
+    _rewrite(path, lambda d: d["graphs"][1].update(triples=6))
+    with pytest.raises(ConfigError, match=r"5 triples, the manifest .* says 6"):
+        verify(read(tmp_path))

@@ -215,11 +215,12 @@ def test_not_a_build_directory(tmp_path: Path) -> None:
     assert "is not a build directory (no manifest.json); run `kg build` first" in result.output
 
 
-def test_unreachable_endpoint() -> None:
+def test_unreachable_endpoint(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    result = kg_query("measures-without-kpi", "--endpoint", f"http://127.0.0.1:{port}/query")
+    endpoint = f"http://127.0.0.1:{port}/query"
+    result = kg_query("measures-without-kpi", "--endpoint", endpoint, "--build-dir", str(tmp_path))
     assert result.exit_code == StoreError.exit_code
     assert f"SPARQL endpoint http://127.0.0.1:{port}/query: cannot connect:" in result.output
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from kg.build.lineage import LineageBook
 from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
 from kg.config import Settings
 from kg.errors import ConfigError, Position
-from kg.files import make_shareable
+from kg.files import FolderLock, make_shareable
 from kg.findings import Report
 from kg.manifest import EditionEntry, Manifest
 from kg.rdf.lineage import lineage_links, lineage_triples
@@ -95,17 +96,41 @@ def build(
     target = (out_dir or settings.build_dir).resolve()
     _check_target(target, settings)
     minter = Minter(settings.base_iri)
+    _make_parent(target)
+    with FolderLock(target):  # a second build into the same folder is refused while this one runs
+        _check_target(target, settings)  # again: another build may have finished meanwhile
+        return _build_locked(settings, target, minter, formats, encoding, validator, jobs)
+
+
+def _make_parent(target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot create the output folder's parent: {exc.strerror}") from None
+
+
+def _build_locked(
+    settings: Settings,
+    target: Path,
+    minter: Minter,
+    formats: tuple[str, ...],
+    encoding: str | None,
+    validator: Validator | None,
+    jobs: int | None,
+) -> BuildResult:
     gazetteer = load_gazetteer(settings.data_dir / "reference")
     laws = load_laws(settings.data_dir / "reference")
     report = Report()
     metas = load_editions(settings.data_dir)
     book = LineageBook(read_crosswalk(settings.data_dir))
     run = _Run(settings.data_dir, minter, gazetteer, laws, book, report, encoding, jobs)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    make_shareable(stage)  # it becomes the published build folder
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as exc:
+        raise ConfigError(f"{target.parent}: cannot write the output folder here: {exc.strerror}") from None
     sinks: list[GraphSink] = []
     try:
+        make_shareable(stage)  # it becomes the published build folder
         graphs: list[GraphFile] = []
         summaries: list[EditionSummary] = []
         for meta in metas:
@@ -175,7 +200,7 @@ class _Run:
         mapper = PlanMapper(self.minter, reading.edition, self.laws)
         sink.add_block(mapper.edition_triples())
         ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks")
-        results: Iterable[Mapped]
+        results: Generator[Mapped]
         if reading.curated_rows is None:
             # The streaming path: rows go straight to (possibly parallel) assembling and mapping.
             workers = self.jobs or default_jobs(reading.table.row_count)
@@ -186,6 +211,22 @@ class _Run:
         summary = EditionSummary(meta.key, reading.edition.source_file)
         names: dict[str, str] = {}
         positions: dict[str, Position] = {}
+        # closing(): should this loop stop early, the workers are ended now, before the
+        # staging folder they write into is removed, not whenever the generator is collected.
+        with closing(results):
+            self._collect(results, summary, names, positions)
+        assigned, lineage_findings = self.book.add_edition(meta.key, names, positions)
+        self.report.extend(lineage_findings)
+        sink.add_block(lineage_links(self.minter, meta.key, assigned))
+        return summary
+
+    def _collect(
+        self,
+        results: Iterator[Mapped],
+        summary: EditionSummary,
+        names: dict[str, str],
+        positions: dict[str, Position],
+    ) -> None:
         for r in results:
             self.report.extend(r.findings)
             if not r.mapped:
@@ -198,10 +239,6 @@ class _Run:
             summary.participations += r.participations
             summary.marks.update(r.marks)
             summary.organizations.update(r.organizations)
-        assigned, lineage_findings = self.book.add_edition(meta.key, names, positions)
-        self.report.extend(lineage_findings)
-        sink.add_block(lineage_links(self.minter, meta.key, assigned))
-        return summary
 
 
 def _plan_prefixes(minter: Minter, edition: str) -> dict[str, str]:
@@ -227,16 +264,40 @@ def _manifest(
 
 
 def _check_target(target: Path, settings: Settings) -> None:
-    """Refuse an output folder that is not ours to replace: a build replaces it whole."""
+    """Refuse an output folder that is not ours to replace: a build replaces it whole.
+
+    An existing folder may be replaced only if it is empty or an earlier kg
+    build: a ``manifest.json`` that is kg's (its format marker, see
+    :mod:`kg.manifest`) and nothing beside it that the manifest does not list.
+    A file merely *named* ``manifest.json`` (web apps have one) is not enough.
+    """
     cwd = Path.cwd().resolve()
     data = settings.data_dir.resolve()
     if target in (cwd, data) or target in cwd.parents or target in data.parents:
         raise ConfigError(f"{target}: the output folder would replace the working or data folder")
-    if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / manifest.FILE_NAME).exists())
-    ):
+    if not target.exists():
+        return
+    refuse = f"{target} exists and is not an earlier kg build"
+    if not target.is_dir():
+        raise ConfigError(f"{refuse} (it is not a folder): not replacing it")
+    try:
+        entries = sorted(p.name for p in target.iterdir())
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot read the output folder: {exc.strerror}") from None
+    if not entries:
+        return
+    if manifest.FILE_NAME not in entries:
+        raise ConfigError(f"{refuse} (no {manifest.FILE_NAME}): not replacing it")
+    try:
+        earlier = manifest.parse_file(target / manifest.FILE_NAME, legacy=True)
+    except ConfigError as exc:
+        raise ConfigError(f"{refuse}: {exc}; not replacing it") from None
+    foreign = [e for e in entries if e != manifest.FILE_NAME and e not in earlier.file_names]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
         raise ConfigError(
-            f"{target} exists and is not an earlier kg build (no manifest.json): not replacing it"
+            f"{target} holds files its kg manifest does not list ({shown}): not replacing it"
+            " (move them away, or build into another folder)"
         )
 
 

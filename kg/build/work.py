@@ -8,14 +8,24 @@ triples never travel between processes. Chunks are taken back in source
 order, so the output is the same bytes whatever the number of workers. Small
 editions (the bundled one) run in this process: starting workers would cost
 more than it saves.
+
+Workers never outlive the build: when the build stops early (an error, or a
+signal the CLI turned into an exception) :func:`map_rows` kills them before
+the staging folder they write into is removed, and on Linux each worker asks
+the kernel to kill it should the build process itself die (``kill -9``).
+Workers ignore SIGINT and SIGHUP, which a terminal sends to the whole process
+group: the build process decides what an interruption means.
 """
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
+import signal
+import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -90,7 +100,7 @@ def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Blocks]:
     return map_item(ctx, assemble(draft_row(row, edition.layout, edition.sha256), ctx.gazetteer))
 
 
-def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Iterator[Mapped]:
+def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Generator[Mapped]:
     """Map assembled measures in this process, adding their triples to ``sink``."""
     for item in items:
         mapped, blocks = map_item(ctx, item)
@@ -103,7 +113,9 @@ def default_jobs(rows: int) -> int:
     return 1 if rows < PARALLEL_THRESHOLD else max(1, min(os.cpu_count() or 1, 8))
 
 
-def map_rows(ctx: Context, rows: Iterable[RawRow | Finding], jobs: int, sink: GraphSink) -> Iterator[Mapped]:
+def map_rows(
+    ctx: Context, rows: Iterable[RawRow | Finding], jobs: int, sink: GraphSink
+) -> Generator[Mapped]:
     """Map ``rows`` in order with ``jobs`` worker processes (1: here), adding their triples to ``sink``."""
     if jobs <= 1:
         for row in rows:
@@ -114,7 +126,8 @@ def map_rows(ctx: Context, rows: Iterable[RawRow | Finding], jobs: int, sink: Gr
     ctx.spool_dir.mkdir(parents=True, exist_ok=True)
     window: deque[Future[tuple[list[Mapped], list[tuple[bytes, Segment]]]]] = deque()
     it = iter(rows)
-    with ProcessPoolExecutor(jobs, initializer=_init, initargs=(ctx,)) as pool:
+    pool = ProcessPoolExecutor(jobs, initializer=_init, initargs=(ctx,))
+    try:
         # A bounded window of chunks in flight keeps memory flat: the reader runs
         # only as far ahead of the writer as the workers can use.
         while True:
@@ -124,11 +137,26 @@ def map_rows(ctx: Context, rows: Iterable[RawRow | Finding], jobs: int, sink: Gr
                     break
                 window.append(pool.submit(_map_chunk, chunk))
             if not window:
-                return
+                break
             results, segments = window.popleft().result()
             yield from results
             for key, seg in segments:
                 sink.add_segment(key, seg)
+    except BaseException:  # an error, a signal turned into an exception, or the consumer closing us
+        _kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers now (not after their chunks) and wait for them, so none outlives the build."""
+    processes = list((pool._processes or {}).values())  # the executor offers no kill
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(5)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _emit(sink: GraphSink, blocks: Blocks) -> None:
@@ -143,6 +171,22 @@ _CHUNKS = itertools.count()
 def _init(ctx: Context) -> None:
     global _WORKER
     _WORKER = ctx
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel send SIGKILL to this worker when the build process dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _map_chunk(rows: list[RawRow | Finding]) -> tuple[list[Mapped], list[tuple[bytes, Segment]]]:

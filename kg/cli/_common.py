@@ -3,31 +3,76 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from types import FrameType
+from typing import NoReturn, ParamSpec, TypeVar
 
 import click
 
 from kg.config import load_settings
-from kg.errors import KgError
+from kg.errors import ConfigError, Interrupted, KgError
+from kg.store.credentials import PASSWORD_VAR, redact
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
+#: Signals that end a command cleanly: staging folders removed, workers ended, locks released.
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn a :class:`KgError` into a one-line message and the error's exit code."""
+    """Turn a :class:`KgError` into a one-line message and the error's exit code.
+
+    While the command runs, SIGINT, SIGTERM and SIGHUP raise
+    :class:`~kg.errors.Interrupted`, so that the library's ``finally`` blocks
+    (which remove staging folders and end worker processes) run before exit;
+    the default action of SIGTERM and SIGHUP would skip them. An ``OSError``
+    no library code turned into a message still becomes one (exit 2), not a
+    traceback. Every message goes through :func:`~kg.store.credentials.redact`.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return func(*args, **kwargs)
+            with _signals_raise():
+                return func(*args, **kwargs)
         except KgError as exc:
-            click.echo(f"kg: error: {exc}", err=True)
-            raise SystemExit(exc.exit_code) from exc
+            _fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}", ConfigError.exit_code)
 
     return wrapper
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    secret = os.environ.get(PASSWORD_VAR)
+    click.echo(f"kg: error: {redact(message, [secret] if secret else [])}", err=True)
+    raise SystemExit(code)
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        for s in SIGNALS:  # a second signal must not interrupt the clean-up this one starts
+            signal.signal(s, signal.SIG_IGN)
+        raise Interrupted(signum, signal.Signals(signum).name)
+
+    try:
+        old = {s: signal.signal(s, handler) for s in SIGNALS}
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, previous in old.items():
+            signal.signal(s, previous)
 
 
 def settings_options(func: Callable[..., R]) -> Callable[..., R]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import netrc
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -65,20 +67,63 @@ def _from_netrc(url: str, env: dict[str, str] | os._Environ[str]) -> Credentials
     return Credentials(login, password, f"netrc ({path})")
 
 
+#: A query-string (or form) parameter whose name says it holds a secret, and its value.
+_SECRET_PARAM = re.compile(
+    r"(?i)([?&;]|\b)([\w.-]*?(?:password|passwd|pass|pwd|token|secret|api[_-]?key|auth|credentials?"
+    r"|session(?:_?id)?))=([^&#\s\"'<>]*)"
+)
+REDACTED = "***"
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with secrets replaced by ``***``: parameters named like a password or token
+    (``?password=…``, ``access_token=…``), and every occurrence of each given secret
+    (a store's error page may echo the password it was sent)."""
+    for secret in secrets:
+        if len(secret) >= 3:  # shorter "secrets" would blank out ordinary words
+            text = text.replace(secret, REDACTED)
+    return _SECRET_PARAM.sub(lambda m: f"{m[1]}{m[2]}={REDACTED}", text)
+
+
+def check_url(url: str, what: str = "endpoint") -> None:
+    """Refuse a URL kg cannot send to, with a message (never a traceback): scheme, host, port."""
+    shown = safe_url(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as exc:
+        raise ConfigError(f"{what} {shown!r} is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"{what} {shown!r} is not an http(s) URL")
+    if not parts.hostname:
+        raise ConfigError(f"{what} {shown!r} names no host")
+    if any(ch.isspace() for ch in url):
+        raise ConfigError(f"{what} {shown!r} contains white space")
+    check_no_userinfo(url)
+
+
 def check_no_userinfo(url: str) -> None:
     """Refuse credentials embedded in a URL: they would be echoed in every message."""
-    if urlsplit(url).username is not None:
+    try:
+        user = urlsplit(url).username
+    except ValueError:
+        user = None
+    if user is not None:
         raise ConfigError(
             f"do not put credentials in the URL ({safe_url(url)}); use {USER_VAR}/{PASSWORD_VAR} or netrc"
         )
 
 
 def safe_url(url: str) -> str:
-    """``url`` with any user-info removed, fit for messages."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    """``url`` with any user-info removed and secret-named query parameters blanked, fit for messages."""
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return redact(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host += f":{parts.port}"
+    except ValueError:  # malformed (a bad port, an unclosed [): keep what follows the last @
+        scheme, sep, rest = url.partition("://")
+        return redact(scheme + sep + rest.rpartition("@")[2] if sep else url)
+    return redact(urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment)))
