@@ -15,7 +15,7 @@ Python, which also provides the ``oxigraph`` server binary. It
 4. copies ``data/editions`` (only the editions: the reference data must come
    from the wheel) into a user folder and runs there ``kg --version``,
    ``kg build``, ``kg validate``, ``kg query --list`` (every bundled query),
-   one query in each output format, ``kg export``, and ``kg publish`` to a
+   one query in each output format, ``kg export``, ``kg catalog``, and ``kg publish`` to a
    real Oxigraph server (twice: with and without ``--gsp``), checking each
    command's output, not only its exit status;
 5. builds with the editable install (``.venv/bin/kg build --out TMP`` in the
@@ -420,6 +420,16 @@ def store_counts(url: str) -> dict[str, int]:
     return {b["g"]["value"]: int(b["n"]["value"]) for b in result["results"]["bindings"]}
 
 
+def check_catalog(kg: Kg) -> None:
+    """kg catalog from the wheel: the DCAT-AP 3.0.1 shapes and the licence table come from the wheel."""
+    out = kg("catalog", "--endpoint", "https://kg.example.jp/sparql").stdout
+    check(re.search(r"^DCAT-AP 3\.0\.1: 0 violations", out, re.M), f"kg catalog said:\n{out}")
+    folder = kg.user / "build" / "catalog"
+    for name in ("dcat-ap.ttl", "dcat-ap.jsonld", "ckan-package.json", "schema-org.jsonld",
+                 "csv/codes.csv", "csv/definitions.csv"):
+        check((folder / name).is_file(), f"{folder / name} is missing:\n{out}")
+
+
 def check_publish(kg: Kg, work: Path, rows: int) -> None:
     graphs = manifest_graphs(kg.user / "build")
     expected = {g["iri"]: g["triples"] for g in graphs.values()}
@@ -512,6 +522,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows = check_query_formats(kg)
         with step("kg export"):
             check_export(kg, measures)
+        with step("kg catalog"):
+            check_catalog(kg)
         with step("kg publish to an Oxigraph server"):
             check_publish(kg, work, rows)
         with step("the same N-Triples as the editable install"):
