@@ -45,7 +45,7 @@ DA_NUMBER = "8000012010038"
 
 @pytest.fixture(scope="module")
 def catalog(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the session build, with ``kg catalog`` run on it (endpoint configured)."""
+    """A copy of the session build with ``kg catalog`` run on it (endpoint configured): catalog/ beside it."""
     build = tmp_path_factory.mktemp("catalog") / "build"
     shutil.copytree(built, build)
     config = load_catalog_config(BASE, ROOT / "data", endpoint=ENDPOINT)
@@ -55,11 +55,17 @@ def catalog(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _record(catalog: Path) -> Graph:
-    return Graph().parse(catalog / FOLDER / DCAT_TURTLE, format="turtle")
+    return Graph().parse(catalog.parent / FOLDER / DCAT_TURTLE, format="turtle")
+
+
+def _local(build: Path, url: str) -> Path:
+    """The file a download URL names: the build folder's at the root, the catalog folder's under catalog/."""
+    rel = url.removeprefix(f"{BASE}download/")
+    return build.parent / rel if rel.startswith(f"{FOLDER}/") else build / rel
 
 
 def test_writes_every_output(catalog: Path) -> None:
-    folder = catalog / FOLDER
+    folder = catalog.parent / FOLDER
     for name in (DCAT_TURTLE, DCAT_JSONLD, CKAN_PAYLOAD, SCHEMA_ORG, "csv/codes.csv", "csv/definitions.csv"):
         assert (folder / name).is_file(), name
     for table in TABLES:
@@ -95,7 +101,11 @@ def test_edition_is_a_dataset_in_the_series(catalog: Path) -> None:
     assert set(g.objects(edition, DCATAP.applicableLegislation)) == {
         URIRef(f"{BASE}law/428AC1000000103"), URIRef(f"{BASE}law/503AC0000000035")}
     descriptions = {str(d) for d in g.objects(edition, DCT.description)}
-    assert any("48 measures (IDs 03-01 to 09-37)" in d and "Part of the 2023" in d for d in descriptions)
+    assert any("48 measures (IDs 03-01 to 09-37)" in d for d in descriptions)
+    # where the plan graph states the edition's scope (an excerpt), the record says it too
+    plan = Graph().parse(catalog / f"plan-{SEED_KEY}.nt", format="nt")
+    for note in plan.objects(edition, SKOS.scopeNote):
+        assert any(str(note) in d for d in descriptions)
     assert {d.language for d in g.objects(edition, DCT.title)} == {"ja", "en"}  # type: ignore[attr-defined]
 
 
@@ -106,7 +116,7 @@ def test_distributions_state_true_sizes_and_checksums(catalog: Path) -> None:
     for dist in distributions:
         url = str(g.value(dist, DCAT.downloadURL))
         assert url.startswith(f"{BASE}download/")
-        path = catalog / url.removeprefix(f"{BASE}download/")
+        path = _local(catalog, url)
         data = path.read_bytes()
         assert int(g.value(dist, DCAT.byteSize)) == len(data), path  # type: ignore[arg-type]
         checksum = g.value(dist, SPDX.checksum)
@@ -139,9 +149,9 @@ def test_same_build_same_bytes(catalog: Path, tmp_path: Path) -> None:
     build = tmp_path / "build"
     shutil.copytree(catalog, build)
     write_catalog(build, load_catalog_config(BASE, ROOT / "data", endpoint=ENDPOINT), ROOT / "data")
-    for path in sorted((catalog / FOLDER).rglob("*")):
+    for path in sorted((catalog.parent / FOLDER).rglob("*")):
         if path.is_file():
-            again = build / FOLDER / path.relative_to(catalog / FOLDER)
+            again = build.parent / FOLDER / path.relative_to(catalog.parent / FOLDER)
             assert again.read_bytes() == path.read_bytes(), path
 
 
@@ -156,7 +166,7 @@ def _json_type(value: Any) -> str:
 
 
 def test_ckan_payload_uses_egov_field_names_and_types(catalog: Path) -> None:
-    payload = json.loads((catalog / FOLDER / CKAN_PAYLOAD).read_text(encoding="utf-8"))
+    payload = json.loads((catalog.parent / FOLDER / CKAN_PAYLOAD).read_text(encoding="utf-8"))
     inventory = json.loads((EGOV / "field_inventory.json").read_text(encoding="utf-8"))
     package_types = {f["field"]: f["type"] for f in inventory["package"]}
     resource_types = {f["field"]: f["type"] for f in inventory["resource"]}
@@ -183,16 +193,16 @@ def test_ckan_payload_uses_egov_field_names_and_types(catalog: Path) -> None:
 
 
 def test_ckan_resources_match_the_files(catalog: Path) -> None:
-    payload = json.loads((catalog / FOLDER / CKAN_PAYLOAD).read_text(encoding="utf-8"))
+    payload = json.loads((catalog.parent / FOLDER / CKAN_PAYLOAD).read_text(encoding="utf-8"))
     for resource in payload["resources"]:
-        data = (catalog / resource["url"].removeprefix(f"{BASE}download/")).read_bytes()
+        data = _local(catalog, resource["url"]).read_bytes()
         assert resource["size"] == len(data)
         assert resource["hash"] == hashlib.sha256(data).hexdigest()
         assert "public_data_license_v1.0" in resource["terms_and_conditions"]
 
 
 def test_schema_org_dataset(catalog: Path) -> None:
-    data = json.loads((catalog / FOLDER / SCHEMA_ORG).read_text(encoding="utf-8"))
+    data = json.loads((catalog.parent / FOLDER / SCHEMA_ORG).read_text(encoding="utf-8"))
     assert data["@type"] == "Dataset"
     assert data["publisher"]["identifier"]["value"] == DA_NUMBER
     assert [p["version"] for p in data["hasPart"]] == [SEED_KEY]
@@ -207,7 +217,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_csv_exports_are_long_tables_with_codes_and_definitions(catalog: Path) -> None:
-    folder = catalog / FOLDER / "csv"
+    folder = catalog.parent / FOLDER / "csv"
     counts = {t.name: len(_rows(folder / SEED_KEY / f"{t.name}.csv")) for t in TABLES}
     assert counts["measures"] == 48 and counts["kpis"] == 98
     assert counts["participations"] == 103 and counts["marks"] == 23
@@ -249,5 +259,19 @@ def test_cli(catalog: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "DCAT-AP 3.0.1: 0 violations" in result.output
     assert f"法人番号 {DA_NUMBER}" in result.output
+    assert (tmp_path / FOLDER / CKAN_PAYLOAD).is_file()
     missing = CliRunner().invoke(cli, ["catalog", "--build-dir", str(tmp_path / "nothing")])
     assert missing.exit_code == ConfigError.exit_code
+    inside = CliRunner().invoke(cli, ["catalog", "--build-dir", str(build), "--out", str(build / "catalog")])
+    assert inside.exit_code == ConfigError.exit_code and "inside the build folder" in inside.output
+
+
+def test_build_after_catalog_still_replaces_the_build(catalog: Path, tmp_path: Path) -> None:
+    """The catalog lies beside the build folder, which keeps only what its manifest lists."""
+    from kg.build.pipeline import build
+    from kg.config import load_settings
+
+    out = tmp_path / "build"
+    shutil.copytree(catalog, out)
+    write_catalog(out, load_catalog_config(BASE, ROOT / "data"), ROOT / "data")
+    assert build(load_settings(ROOT), out_dir=out).written

@@ -51,4 +51,4 @@ def test_readme_catalog_flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert len(actual) == len(expected), output
     for want, got in zip(expected, actual, strict=True):
         assert _matches(want, got), f"README says {want!r}, kg printed {got!r}"
-    assert (tmp_path / "build" / "catalog" / "ckan-package.json").is_file()
+    assert (tmp_path / "catalog" / "ckan-package.json").is_file()

@@ -1,7 +1,9 @@
 """``kg catalog``: describe a finished build as a catalog entry (DCAT-AP 3.0.1, CKAN, schema.org).
 
-Reads a build folder through its manifest (never :mod:`kg.build`), writes the
-machine-readable CSV exports beside it, then three renderings of one set of
+Reads a build folder through its manifest (never :mod:`kg.build`) and writes a
+catalog folder beside it (``catalog/`` next to ``build/``: a build folder holds
+only what its manifest lists, so that ``kg build`` may replace it whole): the
+machine-readable CSV exports, then three renderings of one set of
 facts (:mod:`kg.catalog.facts`): the DCAT-AP record (checked against the
 official shapes, :mod:`kg.catalog.shacl`), the e-Gov CKAN ``package_create``
 payload and the schema.org JSON-LD for the landing page.
@@ -26,7 +28,8 @@ from kg.errors import ConfigError, ValidationFailed
 from kg.files import make_shareable
 from kg.manifest import read
 
-#: The folder ``kg catalog`` writes inside the build folder (download URLs mirror the build folder).
+#: The catalog folder's name beside the build folder, and the path of its files under the download
+#: base (which serves the build folder's files at its root and this folder's under ``catalog/``).
 FOLDER = "catalog"
 DCAT_TURTLE = "dcat-ap.ttl"
 DCAT_JSONLD = "dcat-ap.jsonld"
@@ -43,10 +46,17 @@ class CatalogResult:
     facts: CatalogFacts
 
 
-def write_catalog(build_dir: Path, config: CatalogConfig, data_dir: Path) -> CatalogResult:
-    """Write ``build_dir/catalog/`` whole: CSV exports, DCAT-AP (Turtle, JSON-LD), CKAN payload, schema.org.
+def default_folder(build_dir: Path) -> Path:
+    """``catalog/`` beside the build folder."""
+    return build_dir.absolute().parent / FOLDER
 
-    The folder is staged beside the build and renamed into place, so a reader sees the old
+
+def write_catalog(build_dir: Path, config: CatalogConfig, data_dir: Path,
+                  out_dir: Path | None = None) -> CatalogResult:
+    """Write ``out_dir`` (default :func:`default_folder`) whole: CSV exports, DCAT-AP (Turtle, JSON-LD),
+    CKAN payload, schema.org.
+
+    The folder is staged beside its target and renamed into place, so a reader sees the old
     catalog or the new one. Raises :class:`ValidationFailed` (nothing written) if the record
     violates the DCAT-AP shapes.
     """
@@ -54,8 +64,11 @@ def write_catalog(build_dir: Path, config: CatalogConfig, data_dir: Path) -> Cat
     if manifest.base_iri != config.base_iri:
         raise ConfigError(f"{build_dir} was built with base IRI {manifest.base_iri}, not {config.base_iri}: "
                           "rebuild or pass --base-iri")
-    target = build_dir / FOLDER
-    stage = Path(tempfile.mkdtemp(prefix=f".{FOLDER}.", dir=build_dir))
+    target = (out_dir or default_folder(build_dir)).absolute()
+    if target == build_dir.absolute() or build_dir.absolute() in target.parents:
+        raise ConfigError(f"the catalog folder {target} may not lie inside the build folder {build_dir}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         exports = render_exports(manifest)
         for rel, (_, text) in exports.items():
@@ -84,8 +97,8 @@ def write_catalog(build_dir: Path, config: CatalogConfig, data_dir: Path) -> Cat
             make_shareable(path)
         old = None
         if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{FOLDER}-old.", dir=build_dir))
-            target.rename(old / FOLDER)
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old.", dir=target.parent))
+            target.rename(old / target.name)
         stage.rename(target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

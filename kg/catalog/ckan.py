@@ -96,7 +96,7 @@ def _notes(facts: CatalogFacts) -> str:
     parts = [
         "「デジタル社会の実現に向けた重点計画」の施策集（施策、KPI、担当府省庁、官民データ活用推進基本法・"
         "デジタル社会形成基本法の条項との対応）を知識グラフ（RDF）と機械可読なCSVにしたもの。",
-        *(f"{e.key}版: {coverage(e)[0]}" + (f"（{e.note}）" if e.note else "") for e in facts.editions),
+        *(f"{e.key}版: {coverage(e)[0]}" for e in facts.editions),
         f"ライセンス: {facts.licence.title_ja}（{facts.licence.url}）。",
     ]
     if facts.config.endpoint:

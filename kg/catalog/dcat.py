@@ -119,7 +119,7 @@ def download_url(facts: CatalogFacts, file: FileFacts) -> str:
 
 
 def coverage(edition: EditionFacts) -> tuple[str, str]:
-    """What an edition covers, in Japanese and English (edition.toml's note says if it is an excerpt)."""
+    """What an edition covers, in Japanese and English; an excerpt says so, where the graph states it."""
     d = edition.decided
     ja = (f"{d.year}年{d.month}月{d.day}日閣議決定の重点計画の施策集のうち、"
           f"施策{edition.measures}件（施策番号{edition.first_id}～{edition.last_id}）。"
@@ -128,8 +128,12 @@ def coverage(edition: EditionFacts) -> tuple[str, str]:
           f"{edition.measures} measures "
           f"(IDs {edition.first_id} to {edition.last_id}), from {edition.source} "
           f"(SHA-256 {edition.source_sha256 or 'unknown'}).")
-    if edition.note:
-        en += f" {edition.note}"
+    if edition.excerpt:
+        ja, en = "抜粋：" + ja, "An excerpt: " + en
+    if edition.scope_ja:
+        ja += edition.scope_ja
+    if edition.scope_en:
+        en += " " + edition.scope_en
     return ja, en
 
 

@@ -4,7 +4,8 @@ The three outputs (DCAT-AP, the CKAN payload, schema.org) are renderings of
 one :class:`CatalogFacts`, so they cannot disagree on a size, a checksum or a
 title. Facts come from where they are stated: file sizes and SHA-256 from the
 files themselves, editions from the manifest and the plan graphs (titles,
-measures and their ID range), the publisher and its 法人番号 from the
+measures and their ID range, and the edition's scope — an excerpt or the whole
+list — where the graph states it), the publisher and its 法人番号 from the
 gazetteer (only where a source states the number), the licence and laws
 from their reference files, and the rest from :mod:`kg.catalog.config`.
 """
@@ -21,11 +22,10 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from kg.catalog.config import CatalogConfig
 from kg.errors import ConfigError
 from kg.manifest import Manifest
-from kg.read.edition import EditionMeta, load_editions
 from kg.reference.laws import Law, load_laws
 from kg.reference.licences import Licence, load_licence
 from kg.reference.organizations import Organization, load_gazetteer
-from kg.vocabulary import DCTERMS, KG, ONTOLOGY_IRI, RDF_TYPE
+from kg.vocabulary import DCTERMS, KG, ONTOLOGY_IRI, RDF_TYPE, SKOS
 
 #: The two laws the plan's mark columns cite (the plan's applicable legislation).
 LAW_IDS = ("428AC1000000103", "503AC0000000035")
@@ -71,7 +71,9 @@ class EditionFacts:
     last_id: str
     source: str  # the extract's file name
     source_sha256: str | None
-    note: str | None  # edition.toml's note (says when the source is an excerpt), if the data folder has it
+    excerpt: bool | None  # kg:excerpt of the edition, where the graph states it
+    scope_ja: str | None  # its skos:scopeNote
+    scope_en: str | None
     files: tuple[FileFacts, ...]
 
 
@@ -122,7 +124,6 @@ def gather(manifest: Manifest, config: CatalogConfig, data_dir: Path,
         raise ConfigError(f"publisher {config.publisher!r} is not an organisation id of the gazetteer")
     laws_ref = load_laws(data_dir / "reference")
     laws = tuple(laws_ref.laws[i] for i in LAW_IDS if i in laws_ref.laws)
-    metas = _edition_metas(data_dir)
     build = manifest.directory
     assert build is not None
     editions: list[EditionFacts] = []
@@ -131,15 +132,16 @@ def gather(manifest: Manifest, config: CatalogConfig, data_dir: Path,
         graph = next((g for g in manifest.graphs if g.name == f"plan-{key}"), None)
         if graph is None:
             raise ConfigError(f"{build}: no graph plan-{key} for edition {key}")
-        title_ja, title_en, ids, sha = _edition_in_graph(manifest.ntriples(graph), manifest.base_iri, key)
-        files = [file_facts(manifest.path(name), name, title_ja, title_en)
+        read = _edition_in_graph(manifest.ntriples(graph), manifest.base_iri, key)
+        files = [file_facts(manifest.path(name), name, read.title_ja, read.title_en)
                  for _, name in sorted(graph.files.items())]
         files += [file_facts(export_root / rel, f"{catalog_folder}/{rel}", tja, ten)
                   for rel, (tja, ten, ed) in sorted(exports.items()) if ed == key]
-        meta = metas.get(key)
+        ids = read.ids
         editions.append(EditionFacts(
-            key, entry.decided, title_ja, title_en, len(ids), min(ids, default=""), max(ids, default=""),
-            entry.source, sha, meta.note if meta else None, tuple(files),
+            key, entry.decided, read.title_ja, read.title_en, len(ids), min(ids, default=""),
+            max(ids, default=""), entry.source, read.sha256, read.excerpt, read.scope.get("ja"),
+            read.scope.get("en"), tuple(files),
         ))
     whole = [file_facts(manifest.path(name), name, "知識グラフ全体", "The whole knowledge graph")
              for name in (manifest.dataset.get("trig"), manifest.dataset.get("jsonld")) if name]
@@ -153,18 +155,23 @@ def gather(manifest: Manifest, config: CatalogConfig, data_dir: Path,
     return CatalogFacts(config, publisher, licence, laws, tuple(editions), tuple(whole), shared)
 
 
-def _edition_metas(data_dir: Path) -> dict[str, EditionMeta]:
-    """The editions' edition.toml, when the data folder is at hand (it only adds each edition's note)."""
-    if not (data_dir / "editions").is_dir():
-        return {}
-    return {m.key: m for m in load_editions(data_dir)}
+@dataclass
+class _Read:
+    title_ja: str
+    title_en: str
+    ids: list[str]
+    sha256: str | None
+    excerpt: bool | None
+    scope: dict[str, str]
 
 
-def _edition_in_graph(path: Path, base: str, key: str) -> tuple[str, str, list[str], str | None]:
-    """Titles, measure IDs and the source's SHA-256 of one edition, read from its plan graph."""
+def _edition_in_graph(path: Path, base: str, key: str) -> _Read:
+    """Titles, measure IDs, the source's SHA-256 and the scope of one edition, read from its plan graph."""
     edition = f"{base}plan/{key}"
     source = f"{edition}/source"
     titles: dict[str, str] = {}
+    scope: dict[str, str] = {}
+    excerpt: bool | None = None
     measures: set[str] = set()
     identifiers: dict[str, str] = {}
     sha: str | None = None
@@ -181,7 +188,11 @@ def _edition_in_graph(path: Path, base: str, key: str) -> tuple[str, str, list[s
                 identifiers[s.value] = o.value
             elif s.value == source and p == KG + "sha256" and isinstance(o, Literal):
                 sha = o.value
+            elif s.value == edition and p == SKOS + "scopeNote" and isinstance(o, Literal) and o.language:
+                scope[o.language] = o.value
+            elif s.value == edition and p == KG + "excerpt" and isinstance(o, Literal):
+                excerpt = o.value == "true"
     ids = sorted(identifiers[m] for m in measures if m in identifiers)
     if "ja" not in titles or "en" not in titles:
         raise ConfigError(f"{path}: edition {key} has no Japanese and English dcterms:title")
-    return titles["ja"], titles["en"], ids, sha
+    return _Read(titles["ja"], titles["en"], ids, sha, excerpt, scope)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kg.catalog import write_catalog
@@ -19,10 +21,12 @@ from kg.config import Settings
 @click.option("--landing-page", help="The dataset's web page (default: the base IRI).")
 @click.option("--publisher", help="Gazetteer id of the publisher (default da, デジタル庁).")
 @click.option("--owner-org", help="The e-Gov organisation the CKAN payload is submitted under.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Catalog folder (default: catalog/ beside the build folder).")
 def command(settings: Settings, endpoint: str | None, endpoint_description: str | None,
             download_base: str | None, landing_page: str | None, publisher: str | None,
-            owner_org: str | None) -> None:
-    """Write <build>/catalog/: DCAT-AP record, CKAN package_create payload, schema.org JSON-LD, CSV exports.
+            owner_org: str | None, out_dir: Path | None) -> None:
+    """Write catalog/: DCAT-AP record, CKAN package_create payload, schema.org JSON-LD, CSV exports.
 
     Options override <data_dir>/catalog.toml. The record is checked against the official
     DCAT-AP 3.0.1 SHACL shapes first; a violation writes nothing (exit 4).
@@ -31,7 +35,7 @@ def command(settings: Settings, endpoint: str | None, endpoint_description: str 
         settings.base_iri, settings.data_dir, endpoint=endpoint, endpoint_description=endpoint_description,
         download_base=download_base, landing_page=landing_page, publisher=publisher, owner_org=owner_org,
     )
-    result = write_catalog(settings.build_dir, config, settings.data_dir)
+    result = write_catalog(settings.build_dir, config, settings.data_dir, out_dir)
     facts = result.facts
     files = sum(len(e.files) for e in facts.editions) + len(facts.whole) + len(facts.shared)
     number = facts.publisher.corporate_number

@@ -424,7 +424,7 @@ def check_catalog(kg: Kg) -> None:
     """kg catalog from the wheel: the DCAT-AP 3.0.1 shapes and the licence table come from the wheel."""
     out = kg("catalog", "--endpoint", "https://kg.example.jp/sparql").stdout
     check(re.search(r"^DCAT-AP 3\.0\.1: 0 violations", out, re.M), f"kg catalog said:\n{out}")
-    folder = kg.user / "build" / "catalog"
+    folder = kg.user / "catalog"
     for name in ("dcat-ap.ttl", "dcat-ap.jsonld", "ckan-package.json", "schema-org.jsonld",
                  "csv/codes.csv", "csv/definitions.csv"):
         check((folder / name).is_file(), f"{folder / name} is missing:\n{out}")
