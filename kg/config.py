@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pyoxigraph import NamedNode
+
 from kg.errors import ConfigError
 
 DEFAULT_BASE_IRI = "https://kg.example.jp/"
@@ -40,14 +42,23 @@ class Settings:
 
 
 def check_base_iri(iri: str) -> None:
-    """A base IRI must be absolute http(s) and end with '/' so that paths append cleanly."""
-    parts = urlsplit(iri)
+    """A base IRI must be absolute http(s), a valid IRI (RFC 3987: ``%zz`` is not), and end with '/'
+    so that paths append cleanly."""
+    try:
+        parts = urlsplit(iri)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError as exc:
+        raise ConfigError(f"base IRI {iri!r} is not a valid IRI ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"base IRI {iri!r} must be an absolute http(s) IRI")
     if not iri.endswith("/"):
         raise ConfigError(f"base IRI {iri!r} must end with '/'")
     if any(c in iri for c in ' <>"{}|\\^`'):
         raise ConfigError(f"base IRI {iri!r} contains characters not allowed in an IRI")
+    try:
+        NamedNode(iri)
+    except ValueError as exc:
+        raise ConfigError(f"base IRI {iri!r} is not a valid IRI ({exc})") from None
 
 
 def _read_toml(path: Path) -> dict[str, object]:

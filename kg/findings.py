@@ -73,6 +73,13 @@ FINDING_TYPES: dict[str, FindingType] = {
             "The file was not UTF-8 and its encoding was detected.",
         ),
         _t(
+            "unpinned-source",
+            W,
+            "edition.toml records no sha256: a changed source would go unnoticed;"
+            " add sha256 = \"{sha256}\" if this file is the one you mean",
+            "The edition's metadata does not pin its source file by SHA-256.",
+        ),
+        _t(
             "missing-header",
             E,
             "{detail}",
@@ -221,6 +228,33 @@ FINDING_TYPES: dict[str, FindingType] = {
             "A year outside the plan's range.",
         ),
         _t(
+            "egov-bad-response",
+            W,
+            "{action} (start {start}): {reason}; the harvest stopped here (run it again to resume)",
+            "The portal answered a request of the harvest with something other than CKAN's JSON result"
+            " (an HTML page, success false, a 409 …).",
+        ),
+        _t(
+            "egov-bad-record",
+            W,
+            "dataset {name}: {reason}",
+            "A harvested dataset record lacks a field the mapping needs; it is left out of the graph.",
+        ),
+        _t(
+            "egov-unknown-organization",
+            W,
+            "dataset {name}: publisher {organization!r} matches no organisation of the gazetteer"
+            " (by 法人番号 tag, name or dataset-name prefix); not linked",
+            "A harvested dataset's publisher could not be linked to the gazetteer by any of the three keys:"
+            " a person checks it (never a guess).",
+        ),
+        _t(
+            "egov-count-mismatch",
+            W,
+            "the portal counted {count} datasets in the harvest window, the harvest holds {held}",
+            "Records were added or deleted while the harvest paged through the portal.",
+        ),
+        _t(
             "input-error",
             E,
             "{message}",
@@ -243,6 +277,7 @@ REVIEW_CODES = (
     "kpi-space-split",
     "calendar-mismatch",
     "markup-kept-as-text",
+    "egov-unknown-organization",
 )
 
 

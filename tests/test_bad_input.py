@@ -7,6 +7,7 @@ Exit codes (documented in the README): 0 built, 2 usage or configuration,
 from __future__ import annotations
 
 import codecs
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,7 +110,66 @@ def test_empty_file(tmp_path: Path) -> None:
 
 def test_binary_file(tmp_path: Path) -> None:
     res, out = _build(tmp_path, bytes(range(256)) * 64)
-    _assert_refused(res, out, f"{NAME}: the file is not a text table")
+    _assert_refused(res, out, f"{NAME}:1: the file is not a text table (it contains a NUL byte")
+
+
+# -- issue 13, point 7: refused with the line, or read ------------------------------------------
+
+
+def test_a_nul_byte_mid_file_is_refused_with_its_line(tmp_path: Path) -> None:
+    res, out = _build(
+        tmp_path, _lines(lambda lines: lines.__setitem__(20, lines[20][:5] + "\0" + lines[20][5:]))
+    )
+    _assert_refused(res, out, f"{NAME}:21: the file is not a text table (it contains a NUL byte)")
+
+
+def test_invalid_utf8_mid_file_is_refused_with_its_line(tmp_path: Path) -> None:
+    data = bytearray(_lines(lambda lines: None))
+    at = data.index(b"06-22")  # line 35
+    data[at:at] = b"\xff\xfe"
+    res, out = _build(tmp_path, bytes(data))
+    _assert_refused(res, out, f"{NAME}:35: cannot decode as utf-8 at byte {at} (invalid start byte)")
+
+
+def test_utf16_with_a_bom_is_read(tmp_path: Path) -> None:
+    res, _ = _build(tmp_path, TEXT.encode("utf-16"))
+    assert res.exit_code == 0, res.output
+    assert "read as utf-16" in res.stderr
+    assert "edition 2023-06-09 (000_12dec0b774bbd4f2.txt): 48 measures" in res.stdout
+
+
+def test_utf16_without_a_bom_is_refused_with_a_hint(tmp_path: Path) -> None:
+    res, out = _build(tmp_path, TEXT.encode("utf-16-le"))
+    _assert_refused(res, out, f"{NAME}:2: the file is not a text table", "try --encoding utf-16-le")
+    res, out = _build(tmp_path / "again", TEXT.encode("utf-16-le"), "--encoding", "utf-16-le")
+    assert res.exit_code == 0, res.output
+
+
+def test_full_width_digits_in_a_measure_id_are_refused_by_the_reader(tmp_path: Path) -> None:
+    """Caught only by SHACL before, so --no-validate (which _build uses) published ０６-２２."""
+    res, out = _build(
+        tmp_path, _lines(lambda lines: lines.__setitem__(34, lines[34].replace("06-22", "０６-２２", 1)))
+    )
+    _assert_refused(res, out, f"{NAME}:35:1, column 施策番号: malformed measure ID '０６-２２'")
+
+
+def test_an_edition_folder_without_edition_toml_is_refused(tmp_path: Path) -> None:
+    data = _data(tmp_path, TEXT.encode())
+    (data / "editions" / "2024").mkdir()
+    (data / "editions" / "2024" / "source.txt").write_text("…", encoding="utf-8")
+    _register()
+    args = ["build", "--no-validate", "--data-dir", str(data), "--out", str(tmp_path / "o")]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 3, res.output
+    assert f"{data / 'editions' / '2024'}: edition folder without edition.toml" in res.stderr
+
+
+def test_an_edition_without_sha256_is_built_with_a_warning_giving_the_digest(tmp_path: Path) -> None:
+    res, _ = _build(tmp_path, TEXT.encode())
+    assert res.exit_code == 0, res.output
+    digest = hashlib.sha256(TEXT.encode()).hexdigest()
+    message = f'edition.toml records no sha256: a changed source would go unnoticed; add sha256 = "{digest}"'
+    assert message in res.stderr
 
 
 def test_missing_header_row(tmp_path: Path) -> None:
@@ -217,7 +277,9 @@ def test_previous_output_survives_a_refused_build(tmp_path: Path) -> None:
     assert (out / f"{SEED_GRAPH}.nt").read_bytes() == before
 
 
-@pytest.mark.parametrize("bad", ["ftp://x/", "https://x.example", "https://exa mple.org/"])
+@pytest.mark.parametrize(
+    "bad", ["ftp://x/", "https://x.example", "https://exa mple.org/", "https://x.example/%zz/", "https://x.example:9x/"]
+)
 def test_bad_base_iri_is_a_usage_error(tmp_path: Path, bad: str) -> None:
     _register()
     res = CliRunner().invoke(cli, ["build", "--no-validate", "--base-iri", bad, "--out", str(tmp_path / "o")])

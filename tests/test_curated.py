@@ -208,3 +208,71 @@ def test_cli_export(data: Path) -> None:
     assert f"{KEY}.csv" in res.stdout
     res = CliRunner().invoke(cli, ["export", "--data-dir", str(data)])
     assert res.exit_code == 2 and "--force" in res.stderr
+
+
+# --- issue 13, point 7 ------------------------------------------------------------------------------
+
+
+def _formula_edition(data: Path) -> None:
+    """Measure 06-22's name starts with '=' and 03-01's first KPI with '-', as a hostile source might."""
+    edition = data / "editions" / "2023"
+    source = edition / "000_12dec0b774bbd4f2.txt"
+    text = source.read_text(encoding="utf-8")
+    formula = '=HYPERLINK("http://evil.example","PHR")'
+    text = text.replace("\t医療高度化に資するPHRデータ流通基盤の構築\t", f"\t{formula}\t", 1)
+    lines = text.split("\n")
+    cells = lines[4].split("\t")
+    cells[2] = "-" + cells[2]
+    lines[4] = "\t".join(cells)
+    source.write_text("\n".join(lines), encoding="utf-8")
+    toml = edition / "edition.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('sha256 = "', '# sha256 = "'), encoding="utf-8")
+
+
+def test_export_neutralises_formula_cells_and_the_reader_undoes_it(data: Path, tmp_path: Path) -> None:
+    """kg export wrote cells starting with =, +, -, @ as live spreadsheet formulas (OWASP CSV injection)."""
+    _formula_edition(data)
+    plain = build(_settings(data), out_dir=tmp_path / "plain", formats=("nt",))
+    assert plain.written, [str(f) for f in plain.report.errors]
+    export_curated(_settings(data))
+    rows = _rows(data / "curated" / f"{KEY}.csv")
+    row = next(r for r in rows if r["施策番号"] == "06-22")
+    assert row["施策名"] == '\'=HYPERLINK("http://evil.example","PHR")'
+    assert next(r for r in rows if r["施策番号"] == "03-01")["KPI"].startswith("'-")
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    assert not [c for r in rows for c in r.values() if c.startswith(starts)]
+    curated = build(_settings(data), out_dir=tmp_path / "curated", formats=("nt",))
+    assert curated.written, [str(f) for f in curated.report.errors]
+    removed = _lines(tmp_path / "plain") - _lines(tmp_path / "curated")
+    assert removed == set()  # the names read back exactly, without the quote
+    name = f'<{PLAN}/measure/06-22> <http://www.w3.org/2000/01/rdf-schema#label> "=HYPERLINK(\\"http'
+    assert any(line.startswith(name) for line in _lines(tmp_path / "curated"))
+
+
+@pytest.mark.parametrize("value", ["はい", "済", "確認済", "YES", "ｙｅｓ", "✓", "1"])
+def test_reviewed_accepts_the_documented_values(data: Path, tmp_path: Path, value: str) -> None:
+    """確認済 = はい was silently read as not reviewed."""
+    export_curated(_settings(data))
+    path = data / "curated" / f"{KEY}.csv"
+    rows = _rows(path)
+    _edit(rows, "06-22", "確認済", "", value)
+    _write(path, rows)
+    result = build(_settings(data), out_dir=tmp_path / "out", formats=("nt",))
+    assert result.written
+    assert "06-22" not in {r["measure_id"] for r in _rows(tmp_path / "out" / "review.csv")}
+
+
+def test_reviewed_refuses_other_values_naming_the_cell(data: Path, tmp_path: Path) -> None:
+    export_curated(_settings(data))
+    path = data / "curated" / f"{KEY}.csv"
+    rows = _rows(path)
+    _edit(rows, "06-22", "確認済", "", "たぶん")
+    _write(path, rows)
+    physical = path.read_text(encoding="utf-8-sig").split("\n")
+    line = 1 + next(i for i, text in enumerate(physical) if text.startswith("06-22,"))  # cells span lines
+    _register()
+    res = CliRunner().invoke(cli, ["build", "--data-dir", str(data), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 3, res.output
+    where = f"{path}:{line}:7, column 確認済, measure 06-22"
+    assert f"{where}: 確認済 is 'たぶん': write one of yes" in res.stderr
+    assert not (tmp_path / "out").exists()

@@ -25,7 +25,7 @@ from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
 from kg.config import Settings
 from kg.errors import ConfigError, Position
 from kg.files import FolderLock, make_shareable
-from kg.findings import Report
+from kg.findings import Report, finding
 from kg.manifest import EditionEntry, Manifest
 from kg.rdf.lineage import lineage_links, lineage_triples
 from kg.rdf.plan import PlanMapper
@@ -41,6 +41,7 @@ from kg.rdf.write import (
 )
 from kg.read.crosswalk import read_crosswalk
 from kg.read.edition import EditionMeta, load_editions
+from kg.records import Scope
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
 from kg.resources import ontology_file
@@ -55,11 +56,13 @@ Validator = Callable[[Path, list[GraphFile], Report], None]
 class EditionSummary:
     key: str
     source: str
+    scope: Scope
     measures: int = 0
     kpis: int = 0
     participations: int = 0
     marks: Counter[str] = field(default_factory=Counter)
     organizations: set[str] = field(default_factory=set)
+    groups: set[str] = field(default_factory=set)  # measure-group codes (06 of 06-22)
 
 
 @dataclass
@@ -197,6 +200,9 @@ class _Run:
         reading = read_edition(
             meta, self.data_dir, self.gazetteer, self.laws, self.report, encoding=self.encoding
         )
+        if meta.sha256 is None:
+            where = Position(str(meta.directory / "edition.toml"))
+            self.report.add(finding("unpinned-source", where, sha256=reading.edition.sha256))
         mapper = PlanMapper(self.minter, reading.edition, self.laws)
         sink.add_block(mapper.edition_triples())
         ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks")
@@ -208,13 +214,14 @@ class _Run:
         else:
             # A curated table needs the whole extract to read over: editions that have one are small.
             results = map_items(ctx, reading.items(), sink)
-        summary = EditionSummary(meta.key, reading.edition.source_file)
+        summary = EditionSummary(meta.key, reading.edition.source_file, meta.scope)
         names: dict[str, str] = {}
         positions: dict[str, Position] = {}
         # closing(): should this loop stop early, the workers are ended now, before the
         # staging folder they write into is removed, not whenever the generator is collected.
         with closing(results):
             self._collect(results, summary, names, positions)
+        sink.add_block(mapper.content_triples(summary.measures, summary.groups))
         assigned, lineage_findings = self.book.add_edition(meta.key, names, positions)
         self.report.extend(lineage_findings)
         sink.add_block(lineage_links(self.minter, meta.key, assigned))
@@ -239,6 +246,7 @@ class _Run:
             summary.participations += r.participations
             summary.marks.update(r.marks)
             summary.organizations.update(r.organizations)
+            summary.groups.add(r.measure_id.split("-", 1)[0])
 
 
 def _plan_prefixes(minter: Minter, edition: str) -> dict[str, str]:

@@ -10,7 +10,8 @@ from kg import manifest
 from kg.build.headers import column_headers
 from kg.cli._common import reports_errors, settings_options
 from kg.config import Settings
-from kg.errors import InputError, Position, ValidationFailed
+from kg.errors import ConfigError, InputError, Position, ValidationFailed
+from kg.files import write_text_atomic
 from kg.validate import validate
 from kg.validate.render import FORMATS, LANGS, render
 from kg.validate.shapes import shape_files
@@ -45,6 +46,8 @@ def command(
     Exit status: 0 conforms, 4 violations (or warnings with --strict),
     3 unreadable input, 2 unusable shapes or options.
     """
+    if output is not None and not output.parent.is_dir():
+        raise ConfigError(f"{output}: cannot write the report there: no folder {output.parent}")
     source: Path | list[Path]
     if not files:
         source = settings.build_dir
@@ -62,7 +65,10 @@ def command(
     report = validate(source, shapes=shapes, strict=strict, headers=column_headers(settings))
     text = render(report, fmt, lang)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            write_text_atomic(output, text)
+        except OSError as exc:
+            raise ConfigError(f"{output}: cannot write the report: {exc.strerror}") from None
     else:
         click.echo(text, nl=False)
     if fmt != "text" or output is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,11 @@ COLUMNS = {
     "reviewed": "確認済",
     "source_line": "元の行",
 }
-_YES = {"yes", "y", "true", "1", "済", "✓", "○"}
+#: What 確認済 may hold (compared case-blind, NFKC): yes, or no. Anything else is refused, not read as "no".
+YES = ("yes", "y", "true", "1", "はい", "済", "確認済", "✓", "✔", "○", "◯")
+NO = ("", "no", "n", "false", "0", "いいえ", "未", "未確認")
+#: First characters a spreadsheet takes for a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class CuratedRow:
 
     @property
     def reviewed(self) -> bool:
-        return self.cells["reviewed"].strip().lower() in _YES
+        return _flag(self.cells["reviewed"]) in YES
 
     def position(self, role: str) -> Position:
         column = list(COLUMNS).index(role) + 1
@@ -74,8 +79,29 @@ def read_curated(path: Path, encoding: str | None = None) -> tuple[list[CuratedR
             raise InputError(
                 f"row has {len(record)} cells, expected {len(COLUMNS)}", Position(str(path), start)
             )
-        rows.append(CuratedRow(str(path), start, dict(zip(COLUMNS, record, strict=True))))
+        row = CuratedRow(str(path), start, dict(zip(COLUMNS, (restore(c) for c in record), strict=True)))
+        if _flag(row.cells["reviewed"]) not in YES + NO:
+            raise InputError(
+                f"{COLUMNS['reviewed']} is {row.cells['reviewed']!r}: write one of {', '.join(YES)} for a"
+                " checked row, or leave it empty (or no, いいえ, 未)",
+                row.position("reviewed"),
+            )
+        rows.append(row)
     return rows, source.sha256
+
+
+def _flag(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will show as text: ``'`` before a formula-leading character (OWASP)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo :func:`neutralise`: the ``'`` before a formula-leading character goes again."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
 def write_curated(path: Path, rows: list[dict[str, str]]) -> None:
@@ -85,5 +111,5 @@ def write_curated(path: Path, rows: list[dict[str, str]]) -> None:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS.values())
     for row in rows:
-        writer.writerow(row[k] for k in COLUMNS)
+        writer.writerow(neutralise(row[k]) for k in COLUMNS)
     write_text_atomic(path, buf.getvalue(), encoding="utf-8-sig")

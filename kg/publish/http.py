@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import StoreError
-from kg.store.credentials import PASSWORD_VAR, USER_VAR, Credentials, check_no_userinfo, safe_url
+from kg.store.credentials import PASSWORD_VAR, USER_VAR, Credentials, check_no_userinfo, redact, safe_url
 
 _CHUNK = 1 << 20
 
@@ -73,6 +73,7 @@ class Response:
     status: int
     body: bytes
     server: str = ""  # the Server header: which store software answered
+    content_type: str = ""
 
 
 class _Retryable(Exception):
@@ -127,9 +128,14 @@ class HttpClient:
             request.add_unredirected_header("Authorization", self.credentials.basic_header())
         try:
             with self._opener(url).open(request, timeout=self.timeout) as answer:
-                return Response(answer.status, answer.read(), answer.headers.get("Server", ""))
+                return Response(
+                    answer.status,
+                    answer.read(),
+                    answer.headers.get("Server", ""),
+                    answer.headers.get("Content-Type", ""),
+                )
         except urllib.error.HTTPError as exc:
-            detail = _detail(exc)
+            detail = redact(_detail(exc), self._secrets())
             if exc.code >= 500:
                 raise _Retryable(f"HTTP {exc.code} {detail}".rstrip()) from None
             if exc.code in (401, 403):
@@ -143,6 +149,9 @@ class HttpClient:
             raise _Retryable(f"no answer within {self.timeout:g} s") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise _Retryable(f"connection failed: {exc.__class__.__name__}") from None
+
+    def _secrets(self) -> list[str]:
+        return [self.credentials.password] if self.credentials is not None else []
 
     def _opener(self, url: str) -> urllib.request.OpenerDirector:
         if self.credentials is None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
 from kg.errors import StoreError
 from kg.publish.http import HttpClient, Payload
-from kg.store.credentials import check_no_userinfo, safe_url
+from kg.store.credentials import check_url, safe_url
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,9 @@ class Endpoints:
     def from_options(cls, endpoint: str, update: str | None = None, gsp: str | None = None) -> Endpoints:
         """``update`` defaults to ``endpoint`` with a final ``/query`` turned into ``/update``
         (Oxigraph, Fuseki), else to ``endpoint`` itself (Virtuoso, stores with one endpoint)."""
-        for url in (endpoint, update, gsp):
+        for what, url in (("--endpoint", endpoint), ("--update", update), ("--gsp", gsp)):
             if url is not None:
-                check_no_userinfo(url)
-                if urlsplit(url).scheme not in ("http", "https"):
-                    raise StoreError(f"{safe_url(url)} is not an http(s) URL")
+                check_url(url, what)
         if update is None:
             update = endpoint[: -len("/query")] + "/update" if endpoint.endswith("/query") else endpoint
         return cls(endpoint, update, gsp)
@@ -74,6 +72,12 @@ class StoreClient:
         """Triples in named graph ``graph`` (0 if it does not exist)."""
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
         answer = self.http.send("POST", self.endpoints.query, Payload(query.encode("utf-8")), _QUERY)
+        if "json" not in answer.content_type.lower():
+            kind = answer.content_type.split(";")[0].strip() or "no content type"
+            raise StoreError(
+                f"{safe_url(self.endpoints.query)}: the answer to COUNT is {kind}, not SPARQL results JSON;"
+                " is this the store's SPARQL query endpoint (Oxigraph …/query, Virtuoso …/sparql)?"
+            )
         try:
             bindings = json.loads(answer.body)["results"]["bindings"]
             return int(bindings[0]["n"]["value"]) if bindings else 0

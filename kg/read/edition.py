@@ -30,13 +30,13 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, Position
-from kg.records import ArticleColumn, KpiColumn, KpiKind, TableLayout
+from kg.records import ArticleColumn, KpiColumn, KpiKind, Scope, TableLayout
 
 #: An article label: the article number, then any paragraph numbers (``11条1項2項``).
 _LABEL = re.compile(r"^(\d+)条((?:\d+項)*)$")
@@ -68,7 +68,7 @@ class EditionMeta:
     sha256: str | None
     encoding: str | None
     layout: TableLayout
-    note: str | None = None
+    scope: Scope = field(default_factory=lambda: Scope())
 
     @property
     def key(self) -> str:
@@ -87,10 +87,19 @@ def find_editions(data_dir: Path) -> list[Path]:
         raise InputError(
             "no editions folder (expected data/editions/<edition>/edition.toml)", Position(str(root))
         )
-    found = sorted(p.parent for p in root.glob("*/edition.toml"))
-    if not found:
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    # A folder without its metadata is refused, not skipped: a build that silently
+    # leaves out an edition someone put there would publish an incomplete graph.
+    bare = [p for p in folders if not (p / "edition.toml").is_file()]
+    if bare:
+        raise InputError(
+            "edition folder without edition.toml (each edition needs one: decided, titles, source,"
+            " sha256, [table]; move the folder out of editions/ if it is no edition)",
+            Position(str(bare[0])),
+        )
+    if not folders:
         raise InputError("no edition.toml found", Position(str(root)))
-    return found
+    return folders
 
 
 def load_editions(data_dir: Path) -> list[EditionMeta]:
@@ -153,8 +162,26 @@ def load_edition_meta(directory: Path) -> EditionMeta:
         sha256=_text(table, "sha256", where) if "sha256" in table else None,
         encoding=_text(table, "encoding", where) if "encoding" in table else None,
         layout=_layout(table["table"], where),
-        note=_text(table, "note", where) if "note" in table else None,
+        scope=_scope(table.get("scope"), where),
     )
+
+
+def _scope(table: object, where: Position) -> Scope:
+    """``[scope]``: whether the edition holds only part of the plan, and a note saying what it holds."""
+    if table is None:
+        return Scope()
+    if not isinstance(table, dict):
+        raise InputError("[scope] must be a table (excerpt, note_ja, note_en)", where)
+    unknown = sorted(set(table) - {"excerpt", "note_ja", "note_en"})
+    if unknown:
+        raise InputError(f"[scope] has unknown key(s): {', '.join(unknown)}", where)
+    excerpt = table.get("excerpt", False)
+    if not isinstance(excerpt, bool):
+        raise InputError("[scope] excerpt must be true or false", where)
+    notes = [_text(table, k, where, "[scope] ") if k in table else None for k in ("note_ja", "note_en")]
+    if excerpt and None in notes:
+        raise InputError("[scope] an excerpt needs note_ja and note_en saying what it holds", where)
+    return Scope(excerpt, notes[0], notes[1])
 
 
 def _text(table: dict[str, Any], key: str, where: Position, section: str = "") -> str:

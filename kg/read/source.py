@@ -83,10 +83,19 @@ def _scan(chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes
     digest = hashlib.sha256()
     sample = bytearray()
     blank = True
+    wide = _wide_encoding(encoding, _head(path, data))  # UTF-16/32: NUL bytes are part of the text
+    newlines = 0
     for chunk in chunks:
         digest.update(chunk)
-        if b"\x00" in chunk:
-            raise InputError(_binary_message("it contains NUL bytes"), where)
+        if wide is None and (nul := chunk.find(b"\x00")) >= 0:
+            line = newlines + _line_ends(chunk[:nul]) + 1
+            utf16 = _looks_utf16(bytes(sample) + chunk)
+            hint = "; UTF-16 text without a BOM? try --encoding utf-16-le" if utf16 else ""
+            raise InputError(
+                _binary_message(f"it contains a NUL byte{hint}"),
+                Position(file=where.file, line=line),
+            )
+        newlines += _line_ends(chunk)
         blank = blank and not chunk.strip()
         if len(sample) < _SAMPLE:
             sample += chunk[: _SAMPLE - len(sample)]
@@ -95,13 +104,18 @@ def _scan(chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes
     findings: list[Finding] = []
     if encoding is not None:
         used = encoding
+    elif wide is not None:
+        used = wide
+        findings.append(finding("encoding-detected", where, encoding=used))
     elif sample.startswith(codecs.BOM_UTF8):
         used = "utf-8-sig"
-    elif _decodes(path, data, "utf-8"):
-        used = "utf-8"
     else:
-        used = _detect(bytes(sample), where)
-        findings.append(finding("encoding-detected", where, encoding=used))
+        try:
+            _check_decodes(path, data, "utf-8", where)
+            used = "utf-8"
+        except InputError as not_utf8:
+            used = _detect_after(bytes(sample), where, not_utf8)
+            findings.append(finding("encoding-detected", where, encoding=used))
     _check_decodes(path, data, used, where)
     head = bytes(sample[:65536]).decode(used, errors="ignore")
     if _control_ratio(head) > 0.01:
@@ -132,14 +146,6 @@ def _chunks(path: Path, data: bytes | None) -> Iterator[bytes]:
         yield from iter(lambda: fh.read(_CHUNK), b"")
 
 
-def _decodes(path: Path, data: bytes | None, encoding: str) -> bool:
-    try:
-        _check_decodes(path, data, encoding, Position(file=str(path)))
-    except InputError:
-        return False
-    return True
-
-
 def _check_decodes(path: Path, data: bytes | None, encoding: str, where: Position) -> None:
     """Decode the whole file once, incrementally; report the line of the first bad byte."""
     try:
@@ -167,6 +173,53 @@ def _check_decodes(path: Path, data: bytes | None, encoding: str, where: Positio
             f"cannot decode as {encoding}: the file ends inside a character ({exc.reason})",
             Position(file=where.file, line=newlines + 1),
         ) from exc
+
+
+def _head(path: Path, data: bytes | None) -> bytes:
+    if data is not None:
+        return data[:4]
+    with path.open("rb") as fh:
+        return fh.read(4)
+
+
+def _wide_encoding(encoding: str | None, head: bytes) -> str | None:
+    """``utf-16``/``utf-32`` when the file is in one (asked for, or announced by its BOM), else None."""
+    if encoding is not None:
+        name = codecs.lookup(encoding).name if _known(encoding) else encoding
+        return name if name.startswith(("utf-16", "utf-32")) else None
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    """NUL bytes mostly at odd (or mostly at even) offsets: ASCII (tabs, digits) written as UTF-16."""
+    head = sample[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    return odd >= 4 * even + 2 or even >= 4 * odd + 2
+
+
+def _detect_after(sample: bytes, where: Position, not_utf8: InputError) -> str:
+    """Detect the encoding of a file that is not UTF-8; if none fits, say where UTF-8 failed."""
+    try:
+        return _detect(sample, where)
+    except InputError:
+        utf8 = not_utf8.message.removesuffix("; try --encoding")
+        raise InputError(
+            f"{utf8}, and no Japanese encoding fits the file either;"
+            " correct that line, or give the encoding with --encoding",
+            not_utf8.position,
+        ) from None
 
 
 def _detect(sample: bytes, where: Position) -> str:

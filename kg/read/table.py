@@ -25,7 +25,9 @@ from kg.read.source import SourceText
 from kg.records import Cell, KpiColumn, TableLayout
 
 #: A measure ID: group and serial (03-01 in 2023, 2-4 in 2022; longer serials in large synthetic editions).
-MEASURE_ID = re.compile(r"^\d{1,3}-\d{1,4}$")
+#: ASCII digits only: ``\d`` would also take full-width ``０６-２２``, which the shapes refuse (and
+#: ``--no-validate`` would have published).
+MEASURE_ID = re.compile(r"^[0-9]{1,3}-[0-9]{1,4}$")
 
 
 @dataclass(frozen=True)

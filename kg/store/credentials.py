@@ -48,6 +48,7 @@ def find_credentials(url: str, environ: dict[str, str] | None = None) -> Credent
 
 
 def _from_netrc(url: str, env: dict[str, str] | os._Environ[str]) -> Credentials | None:
+    check_url(url)
     host = urlsplit(url).hostname
     path = Path(env["NETRC"]) if env.get("NETRC") else Path.home() / ".netrc"
     if not host or not path.is_file():
@@ -70,7 +71,7 @@ def _from_netrc(url: str, env: dict[str, str] | os._Environ[str]) -> Credentials
 #: A query-string (or form) parameter whose name says it holds a secret, and its value.
 _SECRET_PARAM = re.compile(
     r"(?i)([?&;]|\b)([\w.-]*?(?:password|passwd|pass|pwd|token|secret|api[_-]?key|auth|credentials?"
-    r"|session(?:_?id)?))=([^&#\s\"'<>]*)"
+    r"|session(?:_?id)?))=((?:[^&#\s\"'<>():]|:(?!\s|$))*)"
 )
 REDACTED = "***"
 

@@ -26,7 +26,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from kg.errors import QueryError, StoreError
-from kg.store.credentials import USER_VAR, Credentials, check_no_userinfo, safe_url
+from kg.store.credentials import USER_VAR, Credentials, check_url, redact, safe_url
 from kg.store.target import Results
 
 DEFAULT_TIMEOUT = 60.0
@@ -43,7 +43,7 @@ class RemoteEndpoint:
         credentials: Credentials | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        check_no_userinfo(url)
+        check_url(url, "--endpoint")
         self.url = url
         self.default_graphs = list(default_graphs)
         self.credentials = credentials
@@ -70,9 +70,22 @@ class RemoteEndpoint:
         return client
 
     def select(self, query: str) -> Results:
-        where = self.describe()
+        """Run ``query``; every message is redacted (the store's error page may echo the password)."""
+        secrets = [self.credentials.password] if self.credentials is not None else []
         try:
-            answer = self._client(query).queryAndConvert()
+            return self._select(query)
+        except (QueryError, StoreError) as exc:
+            raise type(exc)(redact(str(exc), secrets)) from None
+
+    def _select(self, query: str) -> Results:
+        where = self.describe()
+        content_type = ""
+        try:
+            result = self._client(query).query()
+            content_type = result.info().get("content-type", "") or ""
+            if "json" not in content_type.lower():
+                raise StoreError(_not_results(where, content_type, result.response.read(200)))
+            answer = result.convert()
         except QueryBadFormed as exc:
             raise QueryError(f"{where} rejected the query: {_server_message(exc)}") from None
         except Unauthorized:
@@ -95,11 +108,22 @@ class RemoteEndpoint:
             raise StoreError(f"{where}: no answer within {self.timeout:g} s (timeout)") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise StoreError(f"{where}: connection failed: {exc.__class__.__name__}: {exc}") from None
-        except ValueError as exc:
-            raise StoreError(f"{where}: the answer broke off or is not SPARQL results JSON ({exc})") from None
+        except ValueError:
+            raise StoreError(_not_results(where, content_type, b"")) from None
         if not isinstance(answer, dict) or "head" not in answer:
             raise StoreError(f"{where}: the answer is not SPARQL results JSON")
         return answer
+
+
+def _not_results(where: str, content_type: str, head: bytes) -> str:
+    """Say what came back instead of SPARQL results JSON: a web page, usually the wrong URL."""
+    kind = content_type.split(";")[0].strip() or "no content type"
+    start = head.decode("utf-8", "replace").strip().splitlines()[0][:60] if head.strip() else ""
+    shown = f", starting {start!r}" if start else ""
+    return (
+        f"{where}: the answer is not SPARQL results JSON ({kind}{shown}); is this the store's SPARQL"
+        " query endpoint (Oxigraph …/query, Fuseki …/ds/sparql, Virtuoso …/sparql)?"
+    )
 
 
 def _server_message(exc: SPARQLWrapperException) -> str:
