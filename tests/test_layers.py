@@ -43,6 +43,7 @@ RANKS = {
     "kg.store": 5,
     "kg.query": 6,
     "kg.publish": 6,
+    "kg.diff": 6,  # reads builds (as query and publish do), writes with kg.rdf
     "kg.site": 6,  # reads a finished build folder (its manifest); never the build stage
     "kg.catalog": 6,  # reads a finished build (kg.manifest) and the reference data; never kg.build
     "kg.build": 7,

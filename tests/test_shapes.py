@@ -44,6 +44,9 @@ NODES = {
     "PV10": f"{B}law/428AC1000000103/provision/10", "PV11": f"{B}law/428AC1000000103/provision/11",
     "NEW": f"{B}plan/2023-06-09/new", "NOWHERE": f"{B}law/428AC1000000103/2023-06-09/article/99",
     "PRIMARY": "https://kg.example.jp/def/kg#Primary", "LINKED": "https://kg.example.jp/def/kg#Linked",
+    # The change graph kg diff writes (shapes/changes.ttl).
+    "CS": f"{B}changes/2023-06-09/2025-06-13", "MC": f"{B}changes/2023-06-09/2025-06-13/measure/000001",
+    "CH": f"{B}changes/2023-06-09/2025-06-13/change/000001-1",
 }
 PREFIXES = """
 PREFIX kg: <https://kg.example.jp/def/kg#>
@@ -200,6 +203,30 @@ CASES: list[tuple[str, str, str] | tuple[str, str, str, str]] = [
     ("Concept-prefLabel-ja", "LINKED", _drop_lang("LINKED", "skos:prefLabel", "ja")),
     ("Concept-prefLabel-en", "PRIMARY", _drop_lang("PRIMARY", "skos:prefLabel", "en")),
     ("Concept-notation", "PRIMARY", _add("PRIMARY", "skos:notation", '"P"')),
+    # the change graph (kg diff)
+    ("ChangeSetShape", "CS", _add("CS", "kg:note", '"x"')),
+    ("ChangeSet-identifier", "CS", _set("CS", "dcterms:identifier", '"2023/2025"')),
+    ("ChangeSet-label", "CS", _drop("CS", "rdfs:label")),
+    ("ChangeSet-fromEdition", "CS", _drop("CS", "kg:fromEdition")),
+    ("ChangeSet-toEdition", "CS", _add("CS", "kg:toEdition", "$ED")),
+    ("ChangeSet-description", "CS", _set("CS", "dcterms:description", '"no language"')),
+    ("MeasureChangeShape", "MC", _add("MC", "kg:note", '"x"')),
+    ("MeasureChange-label", "MC", _set("MC", "rdfs:label", '"no language"')),
+    ("MeasureChange-inChangeSet", "MC", _drop("MC", "kg:inChangeSet")),
+    ("MeasureChange-changedLineage", "MC", _drop("MC", "kg:changedLineage")),
+    ("MeasureChange-fromMeasure", "MC", _set("MC", "kg:fromMeasure", '"06-22"')),
+    ("MeasureChange-toMeasure", "MC", _add("MC", "kg:toMeasure", "$M2")),
+    ("MeasureChange-fromIdentifier", "MC", _add("MC", "kg:fromIdentifier", '"03-01"')),
+    ("MeasureChange-toIdentifier", "MC", _set("MC", "kg:toIdentifier", "6")),
+    ("MeasureChange-hasChange", "MC", _drop("MC", "kg:hasChange")),
+    ("ChangeShape", "CH", _add("CH", "kg:note", '"x"')),
+    ("Change-changeType", "CH", _set("CH", "kg:changeType", "kg:Primary")),
+    ("Change-changeOrder", "CH", _set("CH", "kg:changeOrder", "0")),
+    ("Change-aspect", "CH", _add("CH", "kg:aspect", '"KPI 2"')),
+    ("Change-oldValue", "CH", _set("CH", "kg:oldValue", '"x"@ja')),
+    ("Change-newValue", "CH", _add("CH", "kg:newValue", '"y"')),
+    ("Change-textDiff", "CH", _set("CH", "kg:textDiff", "1")),
+    ("Change-comment", "CH", _set("CH", "rdfs:comment", '"no language"')),
 ]
 
 
