@@ -28,7 +28,8 @@ from kg.rdf.terms import (
 )
 from kg.records import ArticleColumn, TableLayout
 from kg.reference.laws import Article, LawReference
-from kg.reference.organizations import Gazetteer, OrganizationKind
+from kg.reference.org_sources import Citation, Fact, Scope
+from kg.reference.organizations import Gazetteer, Organization, OrganizationKind
 from kg.vocabulary import DCTERMS, ELI, ORG, RDFS, SKOS
 
 #: The concept of kg:OrganizationKindScheme each gazetteer kind is published as.
@@ -47,6 +48,14 @@ _IDENTIFIER = NamedNode(DCTERMS + "identifier")
 _PREF = NamedNode(SKOS + "prefLabel")
 _ALT = NamedNode(SKOS + "altLabel")
 _PART_OF = NamedNode(ELI + "is_part_of")
+_SUB_ORG = iri(ORG, "subOrganizationOf")
+
+#: The concept of kg:CitationScopeScheme each kind of cited source is published as.
+CITATION_SCOPE: dict[Scope, NamedNode] = {
+    Scope.BODY: kg("PageAboutBody"),
+    Scope.RECORD: kg("RecordOfBody"),
+    Scope.LIST: kg("ListNamingBody"),
+}
 
 
 def _source(s: NamedNode, urls: Iterable[str]) -> list[Triple]:
@@ -77,10 +86,33 @@ def organization_triples(minter: Minter, gazetteer: Gazetteer) -> list[Triple]:
         for variant in org.variants_ja:
             out.append(Triple(s, _ALT, ja(variant)))
         if org.parent_id:
-            out.append(Triple(s, iri(ORG, "subOrganizationOf"), minter.organization(org.parent_id)))
+            out.append(Triple(s, _SUB_ORG, minter.organization(org.parent_id)))
         if org.corporate_number:
             out.append(Triple(s, kg("corporateNumber"), Literal(org.corporate_number)))
         out += _source(s, org.sources)
+        for n, citation in enumerate(org.citations, start=1):
+            out += _citation(s, NamedNode(f"{s.value}/source/{n}"), org, citation)
+    return out
+
+
+def _citation(s: NamedNode, c: NamedNode, org: Organization, citation: Citation) -> list[Triple]:
+    """A cited source as a qualified node: the page, what was seen on it, and the published facts it backs."""
+    out = [
+        Triple(s, kg("citation"), c),
+        Triple(c, RDF_TYPE, kg("Citation")),
+        Triple(c, _SOURCE, NamedNode(citation.url)),
+        Triple(c, _TITLE, Literal(citation.title)),
+        Triple(c, kg("nameInSource"), Literal(citation.name)),
+        Triple(c, kg("citationScope"), CITATION_SCOPE[citation.scope]),
+    ]
+    if Fact.CORPORATE_NUMBER in citation.facts and org.corporate_number:
+        out.append(Triple(c, kg("citedFor"), kg("corporateNumber")))
+    if Fact.ORGANIZATION in citation.facts:
+        out += [Triple(c, kg("citedFor"), _PREF), Triple(c, kg("citedFor"), kg("organizationKind"))]
+        if org.parent_id:
+            out.append(Triple(c, kg("citedFor"), _SUB_ORG))
+    if citation.note:
+        out.append(Triple(c, iri(RDFS, "comment"), Literal(citation.note)))
     return out
 
 

@@ -13,6 +13,12 @@ short forms and variants), ``corporate_number`` (法人番号, only where a sour
 states it) and ``corporate_number_source``, ``sources`` (``;``-separated URLs,
 at least one), ``note`` (caveats, and what could not be sourced).
 
+What each source is — its title, the name it gives the body, the facts it is
+cited for — is recorded in ``organization_sources.csv`` (:mod:`kg.reference.org_sources`).
+A 法人番号 is accepted only when its ``corporate_number_source`` is such a row
+cited for ``corporate-number`` from a page about the body or a record of it,
+and every recorded source must name the body it is cited for.
+
 Kinds follow the type of organ its establishing law makes it, and each has a
 rule (:data:`KIND_RULES`) that loading enforces, so a kind that contradicts its
 definition in the ontology (``kg:OrganizationKindScheme``) is an input error:
@@ -54,9 +60,12 @@ from pathlib import Path
 from kg.errors import InputError, Position
 from kg.records import MatchMethod
 from kg.reference._csv import REFERENCE_DIR, ReferenceFile, Row, merge_rows, reference_files, split_list
+from kg.reference.org_sources import Citation, CitationRow, Fact, names_the_body, read_citations
 
 #: The bundled gazetteer (a user's ``<data_dir>/reference/organizations.csv`` is merged over it).
 DEFAULT_PATH = REFERENCE_DIR / "organizations.csv"
+#: What the gazetteer's sources are (title, the name they give the body, the facts they are cited for).
+SOURCES_PATH = REFERENCE_DIR / "organization_sources.csv"
 
 COLUMNS = (
     "id",
@@ -153,6 +162,12 @@ class Organization:
     corporate_number_source: str | None
     sources: tuple[str, ...]
     note: str | None
+    citations: tuple[Citation, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        """Every name a source may give this body: Japanese, English, abbreviation, short forms."""
+        extra = (self.abbreviation_en,) if self.abbreviation_en else ()
+        return (self.name_ja, self.name_en, *extra, *self.variants_ja)
 
 
 def match_key(name: str) -> str:
@@ -225,16 +240,18 @@ def load_gazetteer(user_dir: Path | None = None) -> Gazetteer:
     known, no cycles), and an error names the file and line of the row at fault.
     Cached by the files' paths, modification times and sizes.
     """
-    return _load(reference_files("organizations.csv", user_dir))
+    return _load(
+        reference_files("organizations.csv", user_dir), reference_files("organization_sources.csv", user_dir)
+    )
 
 
-def read_gazetteer(*paths: Path) -> Gazetteer:
-    """Read and validate gazetteer files, each later file's rows replacing or extending the earlier ones'."""
-    return _load(tuple(ReferenceFile.of(path) for path in paths))
+def read_gazetteer(*paths: Path, sources: tuple[Path, ...] = ()) -> Gazetteer:
+    """Read and validate gazetteer (and source) files, later rows replacing or extending earlier ones."""
+    return _load(tuple(ReferenceFile.of(path) for path in paths), tuple(ReferenceFile.of(p) for p in sources))
 
 
 @cache
-def _load(files: tuple[ReferenceFile, ...]) -> Gazetteer:
+def _load(files: tuple[ReferenceFile, ...], source_files: tuple[ReferenceFile, ...] = ()) -> Gazetteer:
     rows = merge_rows(files, COLUMNS, lambda cells: cells["id"], "id", exact=True)
     organizations = [_organization(row.cells, row.position) for row in rows]
     row_of = {org.id: row for org, row in zip(organizations, rows, strict=True)}
@@ -261,7 +278,39 @@ def _load(files: tuple[ReferenceFile, ...]) -> Gazetteer:
         problem = kind_violation(org, by_id.get(org.parent_id) if org.parent_id else None)
         if problem is not None:
             raise InputError(problem, replace(row_of[org.id].position, column_name="kind"))
-    return Gazetteer(organizations)
+    cited = _cite(by_id, read_citations(source_files))
+    for org in cited:
+        _check_number_source(org, replace(row_of[org.id].position, column_name="corporate_number_source"))
+    return Gazetteer(cited)
+
+
+def _cite(by_id: dict[str, Organization], rows: list[CitationRow]) -> list[Organization]:
+    """The organisations with their citations, each citation checked to name the body it is cited for."""
+    citations: dict[str, list[Citation]] = {org_id: [] for org_id in by_id}
+    for row in rows:
+        org = by_id.get(row.org_id)
+        if org is None:
+            where = replace(row.position, column_name="id")
+            raise InputError(f"unknown organisation id {row.org_id!r}", where)
+        problem = names_the_body(row.citation, org.names())
+        if problem is not None:
+            raise InputError(f"{problem}: a source that speaks of another body is not cited for {org.id!r}",
+                             replace(row.position, column_name="name"))
+        citations[org.id].append(row.citation)
+    return [replace(org, citations=tuple(citations[org.id])) for org in by_id.values()]
+
+
+def _check_number_source(org: Organization, position: Position) -> None:
+    # A number is published only with a recorded source (title and the body's name) that states it.
+    if org.corporate_number is None:
+        return
+    stated = (c for c in org.citations if Fact.CORPORATE_NUMBER in c.facts)
+    if org.corporate_number_source not in {c.url for c in stated}:
+        raise InputError(
+            f"the 法人番号 of {org.id!r} needs its source ({org.corporate_number_source}) recorded in "
+            "organization_sources.csv for corporate-number, with the page's title and the body's name there",
+            position,
+        )
 
 
 def _organization(row: dict[str, str], position: Position) -> Organization:
