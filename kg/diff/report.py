@@ -96,7 +96,7 @@ class ReportWriter:
             t = c.type
             aspect = f"（{c.aspect}）" if c.aspect else ""
             line = f"- {t.ja}{aspect}"
-            if c.old or c.new:
+            if (c.old or c.new) and c.change != "description-changed":  # long: its diff says it
                 line += f"：{_quote(c.old)} → {_quote(c.new)}"
             if c.note:
                 line += f" — {c.note}"

@@ -21,7 +21,7 @@ def char_diff(old: str, new: str, context: int = CONTEXT) -> str:
     if old == new:
         return ""
     out: list[str] = []
-    ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    ops = _opcodes(old, new)
     for i, (tag, a0, a1, b0, b1) in enumerate(ops):
         if tag == "equal":
             same = old[a0:a1]
@@ -34,6 +34,42 @@ def char_diff(old: str, new: str, context: int = CONTEXT) -> str:
         if b1 > b0:
             out.append(f"{{+{_shorten(new[b0:b1])}+}}")
     return "".join(out).replace("\n", "⏎")
+
+
+def _opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+    """SequenceMatcher's opcodes, with the common head and tail set aside first.
+
+    Matching is quadratic in the worst case and descriptions run to a thousand
+    characters or more; most edits touch a small stretch, so what both texts
+    start and end with is taken as equal before the matcher sees the rest.
+    """
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    a, b = old[head:len(old) - tail], new[head:len(new) - tail]
+    ops: list[tuple[str, int, int, int, int]] = [("equal", 0, head, 0, head)] if head else []
+    for tag, a0, a1, b0, b1 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        ops.append((tag, a0 + head, a1 + head, b0 + head, b1 + head))
+    if tail:
+        ops.append(("equal", len(old) - tail, len(old), len(new) - tail, len(new)))
+    return _merged(ops)
+
+
+def _merged(ops: list[tuple[str, int, int, int, int]]) -> list[tuple[str, int, int, int, int]]:
+    """Adjacent equal runs joined (the head or tail beside an equal run of the matcher's)."""
+    out: list[tuple[str, int, int, int, int]] = []
+    for op in ops:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if out and out[-1][0] == op[0] == "equal":
+            last = out.pop()
+            op = ("equal", last[1], op[2], last[3], op[4])
+        out.append(op)
+    return out
 
 
 def _shorten(run: str) -> str:
