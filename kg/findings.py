@@ -125,6 +125,13 @@ FINDING_TYPES: dict[str, FindingType] = {
             "The cell of a mark does not line up with the header, so its article was inferred.",
         ),
         _t(
+            "no-marks",
+            W,
+            "no ◎/○ mark in the row: the measure's marks may have been lost in extraction",
+            "A measure row without any mark. The extraction is known to lose cells, so the absence is"
+            " listed for a person to check against the PDF rather than read as 'no legal basis'.",
+        ),
+        _t(
             "unplaceable-mark",
             W,
             "{strength} mark in cell {column} fits no article column (readings: {readings})",
@@ -269,6 +276,7 @@ REVIEW_CODES = (
     "lineage-unconfirmed",
     "uncertain-mark-column",
     "unplaceable-mark",
+    "no-marks",
     "unexpected-mark-cell",
     "split-organization",
     "aliased-organization",

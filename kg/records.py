@@ -263,6 +263,15 @@ class TableLayout:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What an edition holds of its plan: all of it, or an excerpt, said in Japanese and English."""
+
+    excerpt: bool = False
+    note_ja: str | None = None
+    note_en: str | None = None
+
+
+@dataclass(frozen=True)
 class Edition:
     """One edition of the 施策集 and where it was read from.
 
@@ -279,7 +288,7 @@ class Edition:
     layout: TableLayout
     curated_file: str | None = None  # the curated table read over the extract, if any
     curated_sha256: str | None = None
-    note: str | None = None
+    scope: Scope = field(default_factory=Scope)
 
     @property
     def year(self) -> int:

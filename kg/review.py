@@ -11,7 +11,7 @@ spreadsheets) and ``review.md`` (for reading). Rows of a curated table marked
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kg.findings import REVIEW_CODES, Finding
@@ -74,9 +74,14 @@ def _md_row(f: Finding) -> str:
     return "| " + " | ".join(_md_cell(x) for x in cells) + " |\n"
 
 
-def write_review(directory: Path, findings: Iterable[Finding]) -> int:
-    """Write ``review.csv`` and ``review.md`` into ``directory``, row by row; return the number of rows."""
+def write_review(directory: Path, findings: Iterable[Finding], scope: Sequence[str] = ()) -> int:
+    """Write ``review.csv`` and ``review.md`` into ``directory``, row by row; return the number of rows.
+
+    ``scope`` are statements of what the editions hold (an excerpt says so), put at the top of
+    ``review.md`` so that nobody reads a short list as a whole plan's.
+    """
     rows = review_rows(findings)
+    preface = "".join(f"> {line}\n\n" for line in scope)
     with (directory / "review.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
         writer.writeheader()
@@ -85,7 +90,8 @@ def write_review(directory: Path, findings: Iterable[Finding]) -> int:
     with (directory / "review.md").open("w", encoding="utf-8") as fh:
         fh.write(
             "# Review report / 要確認一覧\n\n"
-            f"{len(rows)} inferences to check. Fix them in the curated table (`kg export`),"
+            + preface
+            + f"{len(rows)} inferences to check. Fix them in the curated table (`kg export`),"
             " then mark the row reviewed (確認済).\n\n"
             "| measure | line:cell | column | what | raw | inferred | confidence |\n"
             "|---|---|---|---|---|---|---|\n"

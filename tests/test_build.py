@@ -112,7 +112,7 @@ def test_only_certain_marks_become_legal_basis_facts(store: ox.Store) -> None:
           ?m kg:hasMark ?mark . ?mark kg:confidence ?conf ; kg:provision ?p ; kg:strength ?s .
           FILTER EXISTS {{ ?m kg:primaryLegalBasis|kg:linkedLegalBasis ?p }} }} GROUP BY ?conf""",
     )
-    assert rows == [(KG + "HighConfidence", "6")]
+    assert rows == [(KG + "HighConfidence", "5")]
 
 
 BASE = "https://kg.example.jp/"
@@ -291,7 +291,7 @@ def test_cli_build_prints_summary_and_writes(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert (
         f"edition {SEED_KEY} (000_12dec0b774bbd4f2.txt): 48 measures, 98 KPIs,"
-        " 23 marks (high 6, medium 11, low 6)" in res.stdout
+        " 23 marks (high 5, medium 2, low 16; measures without a mark: 35)" in res.stdout
     )
     assert "skipped (--no-validate)" in res.stdout
     assert (out / f"{SEED_GRAPH}.nt").is_file() and not (out / f"{SEED_GRAPH}.ttl").exists()

@@ -65,8 +65,8 @@ def test_export_writes_one_row_per_measure(data: Path) -> None:
     assert len(rows) == 48
     r = next(r for r in rows if r["施策番号"] == "06-22")
     assert (
-        r["根拠条文"] == "◎10条(medium|11条1項2項);◎12条(medium|13条);○14条(medium|15条1項);"
-        "○15条1項(medium|15条2項);◎34条(low|35条|33条)"
+        r["根拠条文"] == "◎10条(low|11条1項2項);◎12条(low|13条);○14条(low|15条1項);"
+        "○15条1項(low|15条2項);◎34条(low|35条|33条)"
     )
     assert r["府省庁名"] == "◎総務省;デジタル庁;厚生労働省;経済産業省"
     assert r["元の行"] == "35"

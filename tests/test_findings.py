@@ -223,10 +223,10 @@ def test_build_writes_every_finding_as_json(tmp_path: Path) -> None:
     out, path = tmp_path / "build", tmp_path / "reports" / "findings.json"
     res = _kg("build", "--data-dir", str(ROOT / "data"), "--out", str(out), "--findings", str(path))
     assert res.exit_code == 0, res.output
-    assert f"findings: all 50 written to {path}" in res.stdout
+    assert f"findings: all 86 written to {path}" in res.stdout
     records = json.loads(path.read_text(encoding="utf-8"))
-    assert isinstance(records, list) and len(records) == 50  # 46 warnings and 4 notes: every severity
-    assert Counter(r["severity"] for r in records) == {"warning": 46, "info": 4}
+    assert isinstance(records, list) and len(records) == 86  # 82 warnings and 4 notes: every severity
+    assert Counter(r["severity"] for r in records) == {"warning": 82, "info": 4}
     assert all(list(r) == list(COLUMNS) for r in records)
     [mark] = [r for r in records if r["measure_id"] == "06-22" and r["column"] == 30]
     assert mark == {
@@ -263,12 +263,14 @@ def test_build_writes_csv_with_fields_as_json_text(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(COLUMNS)
     rows = _csv(path)
-    assert len(rows) == 50
+    assert len(rows) == 86
     split = next(r for r in rows if r["code"] == "split-organization")
     assert json.loads(split["fields"]) == {"value": "内閣官房デジタル庁", "names": "内閣官房 + デジタル庁"}
     place = (split["line"], split["column"], split["measure_id"], split["confidence"])
     assert place == ("7", "32", "04-01", "")
-    assert all(json.loads(r["fields"]) for r in rows)  # every finding of this build has fields
+    # Every finding carries its template's fields (no-marks has none: its message is fixed).
+    assert all(list(json.loads(r["fields"])) == list(FINDING_TYPES[r["code"]].fields) for r in rows)
+    assert any(json.loads(r["fields"]) for r in rows)
 
 
 def test_findings_format_option_overrides_the_suffix(tmp_path: Path) -> None:
@@ -276,7 +278,7 @@ def test_findings_format_option_overrides_the_suffix(tmp_path: Path) -> None:
     res = _kg("build", "-q", "--no-validate", "--data-dir", str(ROOT / "data"), "--out", str(tmp_path / "b"),
               "--findings", str(path), "--findings-format", "json")
     assert res.exit_code == 0, res.output
-    assert len(json.loads(path.read_text(encoding="utf-8"))) == 50
+    assert len(json.loads(path.read_text(encoding="utf-8"))) == 86
 
 
 @pytest.mark.parametrize(
@@ -359,7 +361,7 @@ def test_findings_are_written_when_shacl_fails(tmp_path: Path, monkeypatch: pyte
     assert res.exit_code == 4, res.output
     assert not out.exists()
     rows = _csv(path)
-    assert len(rows) == 51
+    assert len(rows) == 87
     [row] = [r for r in rows if r["severity"] == "error"]
     assert (row["code"], row["message"], row["measure_id"], row["fields"]) == (
         "shacl-violation", "broken", "04-01", '{"message": "broken"}'

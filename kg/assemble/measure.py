@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from kg.errors import Position
 from kg.findings import REVIEW_CODES, Finding, Severity, finding
 from kg.normalise.kpi import kpis_from_items
 from kg.normalise.organizations import parse_organizations
@@ -36,6 +37,9 @@ def assemble(draft: Draft, gazetteer: Gazetteer) -> Assembled:
         cell, tag = markup
         findings.append(finding("markup-kept-as-text", cell.position, raw=cell.raw, value=tag[0]))
     findings.extend(draft.mark_findings)
+    if not draft.marks:
+        where = Position(draft.source.file, draft.source.line, measure_id=draft.id)
+        findings.append(finding("no-marks", where))
     participations: tuple[Participation, ...] = ()
     concerned = False
     orgs = draft.organizations

@@ -90,7 +90,7 @@ def read_edition(
         meta.layout,
         curated_name,
         curated_sha,
-        meta.note,
+        meta.scope,
     )
     return EditionReading(edition, table, Overlay(gazetteer, meta.layout), rows)
 

@@ -63,6 +63,7 @@ class EditionSummary:
     marks: Counter[str] = field(default_factory=Counter)
     organizations: set[str] = field(default_factory=set)
     groups: set[str] = field(default_factory=set)  # measure-group codes (06 of 06-22)
+    unmarked: int = 0  # measures without any ◎/○ mark
 
 
 @dataclass
@@ -160,7 +161,7 @@ def _build_locked(
         if not report.valid:
             return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
         files = write_dataset_formats(stage, graphs, formats, _reference_prefixes(minter))
-        reviews = write_review(stage, report)
+        reviews = write_review(stage, report, _scope_statements(metas))
         files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
         write_manifest(stage, _manifest(settings, graphs, files, metas))
         _replace(stage, target)
@@ -247,6 +248,18 @@ class _Run:
             summary.marks.update(r.marks)
             summary.organizations.update(r.organizations)
             summary.groups.add(r.measure_id.split("-", 1)[0])
+            summary.unmarked += not r.marks
+
+
+def _scope_statements(metas: list[EditionMeta]) -> list[str]:
+    """What each excerpt edition holds, in Japanese then English, for the review report's preface."""
+    return [
+        f"{m.key}: {note}"
+        for m in metas
+        if m.scope.excerpt
+        for note in (m.scope.note_ja, m.scope.note_en)
+        if note
+    ]
 
 
 def _plan_prefixes(minter: Minter, edition: str) -> dict[str, str]:

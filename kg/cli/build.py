@@ -125,9 +125,13 @@ def render_summary(result: BuildResult, validate: bool) -> str:
         marks = ", ".join(f"{k} {e.marks.get(k, 0)}" for k in ("high", "medium", "low"))
         lines.append(
             f"edition {e.key} ({e.source}): {e.measures} measures, {e.kpis} KPIs, "
-            f"{sum(e.marks.values())} marks ({marks}), {e.participations} participations "
+            f"{sum(e.marks.values())} marks ({marks}; measures without a mark: {e.unmarked}), "
+            f"{e.participations} participations "
             f"of {len(e.organizations)} organisations"
         )
+        if e.scope.excerpt:
+            lines.append(f"  an excerpt: {e.scope.note_ja}")
+            lines.append(f"  {e.scope.note_en}")
     counts = result.report.counts()
     lines.append(
         f"findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings,"

@@ -10,6 +10,7 @@ guess is never published as a fact.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -42,7 +43,7 @@ from kg.records import (
     Strength,
 )
 from kg.reference.laws import LawReference
-from kg.vocabulary import DCAT, DCTERMS, PROV
+from kg.vocabulary import DCAT, DCTERMS, PROV, SKOS
 
 STRENGTH = {Strength.PRIMARY: kg("Primary"), Strength.LINKED: kg("Linked")}
 CONFIDENCE = {
@@ -79,6 +80,7 @@ LEAD, PARTICIPANT = kg("LeadRole"), kg("ParticipantRole")
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
 _IDENTIFIER = NamedNode(DCTERMS + "identifier")
 _TITLE = NamedNode(DCTERMS + "title")
+_SCOPE_NOTE = NamedNode(SKOS + "scopeNote")
 _DESCRIPTION = NamedNode(DCTERMS + "description")
 _ISSUED = NamedNode(DCTERMS + "issued")
 _ORDER = kg("order")
@@ -112,8 +114,29 @@ class PlanMapper:
             Triple(src, RDF_TYPE, kg("SourceFile")),
             Triple(src, _IDENTIFIER, Literal(self.edition.source_file)),
             Triple(src, kg("sha256"), Literal(self.edition.sha256)),
+            *self._scope_triples(),
             *self._curated_triples(),
         ]
+
+    def _scope_triples(self) -> list[Triple]:
+        """Whether the edition is an excerpt of its plan, and the note saying what it holds."""
+        e, scope = self.edition_iri, self.edition.scope
+        out = [Triple(e, kg("excerpt"), boolean(scope.excerpt))]
+        if scope.note_ja:
+            out.append(Triple(e, _SCOPE_NOTE, ja(scope.note_ja)))
+        if scope.note_en:
+            out.append(Triple(e, _SCOPE_NOTE, en(scope.note_en)))
+        return out
+
+    def content_triples(self, measures: int, groups: Iterable[str]) -> list[Triple]:
+        """What the edition turned out to hold: its number of measures and their group codes.
+
+        Counted while the measures are mapped, so emitted after them.
+        """
+        e = self.edition_iri
+        out = [Triple(e, kg("measureCount"), integer(measures))]
+        out.extend(Triple(e, kg("measureGroupCode"), Literal(g)) for g in sorted(set(groups)))
+        return out
 
     def _curated_triples(self) -> list[Triple]:
         if self.edition.curated_file is None or self.edition.curated_sha256 is None:
