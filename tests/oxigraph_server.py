@@ -156,7 +156,10 @@ def fixture_oxigraph_with_build(
 # --- a loopback proxy that can misbehave --------------------------------------------------------
 
 #: Decides what to do with a request (method, path with query): None forwards it,
-#: an int answers that status without forwarding, "drop" closes the connection.
+#: an int answers that status without forwarding, "drop" closes the connection,
+#: "forward-then-drop" forwards it and closes the connection instead of answering
+#: (an answer lost on the way back), "hang" neither forwards nor answers for
+#: ``Proxy.hang_seconds`` and then closes.
 Rule = Callable[[str, str], int | str | None]
 
 
@@ -196,6 +199,7 @@ class Proxy:
         self.auth = auth
         self.disguise = disguise
         self.seen: list[tuple[str, str]] = []
+        self.hang_seconds = 5.0
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -209,7 +213,9 @@ class Proxy:
                     self._answer(401, b"Unauthorized", {"WWW-Authenticate": proxy.challenge()})
                     return
                 verdict = proxy.rule(self.command, self.path) if proxy.rule else None
-                if verdict == "drop":
+                if verdict == "hang":
+                    time.sleep(proxy.hang_seconds)
+                if verdict in ("drop", "hang"):
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
@@ -224,6 +230,10 @@ class Proxy:
                     answer = conn.getresponse()
                     data = answer.read()
                 except OSError:  # the store is gone: so is our connection
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if verdict == "forward-then-drop":
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return

@@ -21,6 +21,7 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, RdfFormat,
 
 from kg.cli.publish import command as publish_command
 from kg.errors import ConfigError, StoreError
+from kg.manifest import sha256_file
 from kg.publish import STAGING_SUFFIX, Endpoints, RetryPolicy, publish
 from kg.store import read_manifest
 from tests.oxigraph_server import OxigraphServer, Proxy, fixture_oxigraph_server, fixture_proxies  # noqa: F401
@@ -77,8 +78,24 @@ def smaller_build(built: Path, tmp_path: Path) -> Path:
     lines = (copy / plan["ntriples"]).read_text(encoding="utf-8").splitlines(keepends=True)
     (copy / plan["ntriples"]).write_text("".join(lines[:-100]), encoding="utf-8")
     plan["triples"] -= 100
+    manifest["sha256"][plan["ntriples"]] = sha256_file(copy / plan["ntriples"])
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return copy
+
+
+def _uploads(proxy: Proxy) -> int:
+    return sum(1 for method, path in proxy.seen if method == "POST" and path.startswith("/store"))
+
+
+def _updates_after_uploads(proxy: Proxy, uploads: int) -> list[str]:
+    """The update requests sent after the ``uploads``-th upload (the swap, then nothing else)."""
+    seen, after = 0, []
+    for method, path in proxy.seen:
+        if method == "POST" and path.startswith("/store"):
+            seen += 1
+        elif seen >= uploads and method == "POST" and path.startswith("/update"):
+            after.append(path)
+    return after
 
 
 # --- tests ----------------------------------------------------------------------------------------
@@ -158,20 +175,28 @@ def test_a_store_that_dies_mid_publish_keeps_the_previous_graph_whole(
     before = graph_lines(oxigraph_server, plan.iri)
     staging = urllib.parse.quote(plan.iri + STAGING_SUFFIX, safe="")
 
+    graphs = len(read_manifest(built).graphs)
+
     def kill_at(method: str, path: str) -> str | None:
-        upload = method == "POST" and path.startswith("/store") and staging in path
-        swap = method == "POST" and path.startswith("/update") and bool(uploaded)  # the MOVE
+        upload = method == "POST" and path.startswith("/store")
+        # The swap: the first update once every graph is staged (one MOVE per graph, one request).
+        swap = method == "POST" and path.startswith("/update") and len(uploaded) == graphs
         if upload:
             uploaded.append(path)
-        if (moment == "upload" and upload) or (moment == "swap" and swap):
+        if (moment == "upload" and upload and staging in path) or (moment == "swap" and swap):
             oxigraph_server.kill()
             return "drop"
         return None
 
     uploaded: list[str] = []
     proxy = proxies(oxigraph_server.url, kill_at)
-    with pytest.raises(StoreError, match="gave up after 3 attempts"):
-        publish(smaller_build, endpoints(proxy.url), retry=FAST)
+    expected = "gave up after 3 attempts" if moment == "upload" else "the swap .* got no answer"
+    with pytest.raises(StoreError, match=expected) as info:
+        publish(smaller_build, endpoints(proxy.url), retry=FAST, settle=0.5)
+    if moment == "upload":
+        assert "nothing was swapped: every published graph is as it was" in str(info.value)
+    else:
+        assert "the store did not answer the count queries either" in str(info.value)
     oxigraph_server.start()
     assert graph_lines(oxigraph_server, plan.iri) == before  # the old graph, whole
     assert len(before) == plan.triples
@@ -254,11 +279,118 @@ def test_a_count_that_differs_fails_loudly_and_leaves_the_graph(
     plan = next(g for g in manifest["graphs"] if g["name"].startswith("plan-"))
     plan["triples"] += 7  # the build claims more than its file holds
     (smaller_build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(StoreError, match=r"staging graph .* holds .* triples, the build has"):
-        publish(smaller_build, endpoints(oxigraph_server.url), retry=FAST)
+    for gsp in (True, False):  # caught by verifying the build, before anything is sent
+        with pytest.raises(ConfigError, match=r"triples, the manifest .* says"):
+            publish(smaller_build, endpoints(oxigraph_server.url, gsp), retry=FAST)
     assert store_dataset(oxigraph_server) == before
-    with pytest.raises(StoreError, match="after publishing, the store differs from the build: plan-"):
-        publish(smaller_build, endpoints(oxigraph_server.url, gsp=False), retry=FAST)
+
+
+def test_a_staging_graph_that_lacks_triples_stops_before_the_swap(
+    built: Path, smaller_build: Path, oxigraph_server: OxigraphServer, proxies: Callable[..., Proxy]
+) -> None:
+    """The store lost an upload (answered it, kept nothing): no graph is swapped."""
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    before = store_dataset(oxigraph_server)
+    proxy = proxies(
+        oxigraph_server.url, lambda m, p: 204 if m == "POST" and "plan" in p and "/store" in p else None
+    )
+    with pytest.raises(StoreError, match=r"staging graph .* holds 0 triples, the build has \d+") as info:
+        publish(smaller_build, endpoints(proxy.url), retry=FAST)
+    assert "nothing was swapped" in str(info.value)
+    assert store_dataset(oxigraph_server) == before
+
+
+# --- issue 13: truthful reports --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("gsp", [True, False], ids=["gsp", "single-update"])
+def test_a_damaged_build_is_refused_before_anything_is_sent(
+    built: Path, tmp_path: Path, oxigraph_server: OxigraphServer, proxies: Callable[..., Proxy], gsp: bool
+) -> None:
+    """Point 3: a truncated plan .nt replaced the store's graph with 1000 of its 2191 triples."""
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    before = store_dataset(oxigraph_server)
+    damaged = tmp_path / "damaged"
+    shutil.copytree(built, damaged)
+    nt = damaged / f"{SEED_GRAPH}.nt"
+    nt.write_bytes(b"".join(nt.read_bytes().splitlines(keepends=True)[:1000]))
+    proxy = proxies(oxigraph_server.url)
+    damage = rf"^{nt}: differs from the build's manifest .*run `kg build` again"
+    with pytest.raises(ConfigError, match=damage):
+        publish(damaged, endpoints(proxy.url, gsp), retry=FAST)
+    assert proxy.seen == []  # nothing was sent
+    assert store_dataset(oxigraph_server) == before
+
+
+def test_a_swap_whose_answer_is_lost_is_not_sent_again_and_reported_done(
+    built: Path, smaller_build: Path, oxigraph_server: OxigraphServer, proxies: Callable[..., Proxy]
+) -> None:
+    """Point 2: kg re-sent a MOVE whose answer it had not waited for, then reported failure."""
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    graphs = len(read_manifest(built).graphs)
+    uploads: list[str] = []
+
+    def lose_the_swap_answer(method: str, path: str) -> str | None:
+        if method == "POST" and path.startswith("/store"):
+            uploads.append(path)
+        elif method == "POST" and path.startswith("/update") and len(uploads) == graphs:
+            uploads.append("swap")  # only the first update after the uploads
+            return "forward-then-drop"
+        return None
+
+    proxy = proxies(oxigraph_server.url, lose_the_swap_answer)
+    report = publish(smaller_build, endpoints(proxy.url), retry=FAST, settle=10)
+    assert report.swap_answer_lost
+    assert len(_updates_after_uploads(proxy, graphs)) == 1  # the swap, sent once
+    assert store_dataset(oxigraph_server) == build_dataset(smaller_build)
+
+
+def test_a_swap_that_times_out_reports_what_the_store_holds(
+    built: Path, smaller_build: Path, oxigraph_server: OxigraphServer, proxies: Callable[..., Proxy]
+) -> None:
+    """A swap that never reached the store: not sent again, and the report says the old graphs stay."""
+    publish(built, endpoints(oxigraph_server.url), retry=FAST)
+    graphs = read_manifest(smaller_build).graphs
+    old_plan = graph_lines(oxigraph_server, next(g.iri for g in graphs if g.name == SEED_GRAPH))
+    uploads: list[str] = []
+
+    def swallow_the_swap(method: str, path: str) -> str | None:
+        if method == "POST" and path.startswith("/store"):
+            uploads.append(path)
+        elif method == "POST" and path.startswith("/update") and len(uploads) == len(graphs):
+            uploads.append("swap")
+            return "hang"
+        return None
+
+    proxy = proxies(oxigraph_server.url, swallow_the_swap)
+    proxy.hang_seconds = 8
+    with pytest.raises(StoreError) as info:
+        publish(smaller_build, endpoints(proxy.url), timeout=0.5, retry=FAST, settle=1)
+    message = str(info.value)
+    assert "got no answer: no answer within" in message and "it was not sent again" in message
+    plan = next(g for g in graphs if g.name == SEED_GRAPH)
+    old = next(g for g in read_manifest(built).graphs if g.name == SEED_GRAPH)
+    assert (
+        f"{plan.name} <{plan.iri}>: {old.triples} triples published (the build has {plan.triples}),"
+        f" {plan.triples} staged" in message
+    )
+    assert "The previous graphs are still published" in message
+    assert len(_updates_after_uploads(proxy, len(graphs))) == 1
+    # The store holds the old graphs, and the staged copies beside them (dropped by the next run).
+    assert graph_lines(oxigraph_server, plan.iri) == old_plan
+    assert len(graph_lines(oxigraph_server, plan.iri + STAGING_SUFFIX)) == plan.triples
+    publish(smaller_build, endpoints(oxigraph_server.url), retry=FAST)
+    assert store_dataset(oxigraph_server) == build_dataset(smaller_build)
+
+
+def test_all_graphs_are_swapped_by_one_request(
+    built: Path, oxigraph_server: OxigraphServer, proxies: Callable[..., Proxy]
+) -> None:
+    proxy = proxies(oxigraph_server.url)
+    report = publish(built, endpoints(proxy.url), retry=FAST)
+    graphs = len(report.graphs)
+    assert _uploads(proxy) == graphs and len(_updates_after_uploads(proxy, graphs)) == 1
+    assert report.swap_seconds is not None and not report.swap_answer_lost
 
 
 def test_unreachable_store(built: Path) -> None:

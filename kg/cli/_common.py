@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,3 +91,50 @@ def settings_options(func: Callable[..., R]) -> Callable[..., R]:
         return func(*args, settings=settings, **kwargs)
 
     return wrapper
+
+
+def progress_option(func: Callable[..., R]) -> Callable[..., R]:
+    """``--progress/--no-progress``: default, only when stderr is a terminal."""
+    return click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Show progress on stderr (default: only when stderr is a terminal).",
+    )(func)
+
+
+def show_progress(wanted: bool | None) -> bool:
+    """Whether to show progress: as asked, else when stderr is a terminal (not in logs or pipes)."""
+    if wanted is not None:
+        return wanted
+    return sys.stderr.isatty()
+
+
+class StepReporter:
+    """Says each step of a long operation on stderr, with the time the previous one took.
+
+    On a terminal the line is rewritten in place; asked for elsewhere
+    (``--progress`` into a log), each step is a line of its own.
+    """
+
+    def __init__(self, wanted: bool | None) -> None:
+        self.enabled = show_progress(wanted)
+        self.tty = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.width = 0
+
+    def __call__(self, step: str) -> None:
+        if not self.enabled:
+            return
+        text = f"kg: [{time.monotonic() - self.started:7.1f} s] {step}"
+        if self.tty:
+            click.echo("\r" + text.ljust(self.width), err=True, nl=False)
+            self.width = len(text)
+        else:
+            click.echo(text, err=True)
+
+    def __enter__(self) -> StepReporter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled and self.tty and self.width:
+            click.echo("\r" + " " * self.width + "\r", err=True, nl=False)

@@ -7,7 +7,7 @@ for the measurements behind the choice.
 
 from __future__ import annotations
 
-from kg.publish.http import HttpClient, Payload, RetryPolicy
+from kg.publish.http import HttpClient, NoAnswer, Payload, RetryPolicy
 from kg.publish.publish import STAGING_SUFFIX, GraphPublished, PublishReport, publish
 from kg.publish.store import Endpoints, StoreClient
 
@@ -16,6 +16,7 @@ __all__ = [
     "Endpoints",
     "GraphPublished",
     "HttpClient",
+    "NoAnswer",
     "Payload",
     "PublishReport",
     "RetryPolicy",

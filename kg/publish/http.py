@@ -13,6 +13,7 @@ header: no message, exception or log line built here contains them.
 from __future__ import annotations
 
 import http.client
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -77,7 +78,25 @@ class Response:
 
 
 class _Retryable(Exception):
-    """A failure worth another attempt; carries the message to raise if none is left."""
+    """A failure worth another attempt; carries the message to raise if none is left.
+
+    ``unsent``: the request surely never reached the store (the connection was refused).
+    """
+
+    def __init__(self, message: str, unsent: bool = False) -> None:
+        super().__init__(message)
+        self.unsent = unsent
+
+
+class NoAnswer(StoreError):
+    """A request that must not be repeated got no answer (or a 5xx): the store may have done it or not.
+
+    Raised instead of retrying; the caller asks the store what it now holds.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class HttpClient:
@@ -103,14 +122,24 @@ class HttpClient:
         url: str,
         payload: Payload | None = None,
         headers: dict[str, str] | None = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool = True,
     ) -> Response:
-        """Send a request; retry 5xx answers, timeouts and dropped connections; raise StoreError."""
+        """Send a request; retry 5xx answers, timeouts and dropped connections; raise StoreError.
+
+        ``timeout`` overrides the client's for this request (one that carries a
+        large graph). A request that is not ``idempotent`` is retried only when
+        it surely never reached the store; otherwise :class:`NoAnswer` is raised.
+        """
         check_no_userinfo(url)
         delays = self.retry.delays()
         while True:
             try:
-                return self._once(method, url, payload, headers or {})
+                return self._once(method, url, payload, headers or {}, timeout or self.timeout)
             except _Retryable as exc:
+                if not idempotent and not exc.unsent:
+                    raise NoAnswer(f"{method} {safe_url(url)}: {exc}", str(exc)) from None
                 delay = next(delays, None)
                 if delay is None:
                     raise StoreError(f"{method} {safe_url(url)}: {exc} (gave up after "
@@ -118,7 +147,9 @@ class HttpClient:
                 self.retries_done += 1
                 self.sleep(delay)
 
-    def _once(self, method: str, url: str, payload: Payload | None, headers: dict[str, str]) -> Response:
+    def _once(
+        self, method: str, url: str, payload: Payload | None, headers: dict[str, str], timeout: float
+    ) -> Response:
         request = urllib.request.Request(url, method=method, headers=dict(headers))
         if payload is not None:
             request.data = payload  # an iterable body, iterated afresh for each sending
@@ -127,7 +158,7 @@ class HttpClient:
             # Unredirected, so that a Digest answer to a challenge replaces it.
             request.add_unredirected_header("Authorization", self.credentials.basic_header())
         try:
-            with self._opener(url).open(request, timeout=self.timeout) as answer:
+            with self._opener(url).open(request, timeout=timeout) as answer:
                 return Response(
                     answer.status,
                     answer.read(),
@@ -143,10 +174,11 @@ class HttpClient:
             raise StoreError(f"{method} {safe_url(url)}: HTTP {exc.code} {detail}".rstrip()) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise _Retryable(f"no answer within {self.timeout:g} s") from None
-            raise _Retryable(f"cannot connect: {exc.reason}") from None
+                raise _Retryable(f"no answer within {timeout:g} s") from None
+            refused = isinstance(exc.reason, ConnectionRefusedError | socket.gaierror)
+            raise _Retryable(f"cannot connect: {exc.reason}", unsent=refused) from None
         except TimeoutError:
-            raise _Retryable(f"no answer within {self.timeout:g} s") from None
+            raise _Retryable(f"no answer within {timeout:g} s") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise _Retryable(f"connection failed: {exc.__class__.__name__}") from None
 

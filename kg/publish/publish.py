@@ -1,23 +1,36 @@
-"""Publish a build to a triple store: each named graph replaced atomically, then checked.
+"""Publish a build to a triple store: verified first, every graph replaced atomically, then checked.
+
+Before anything is sent, the build is verified against its manifest (the
+SHA-256 of every file, each graph's triple count): a truncated or edited
+file must not replace a published graph, with or without GSP.
 
 With a Graph Store Protocol endpoint, each graph is uploaded into a staging
-graph (``<graph IRI>/_kg-staging``; on Oxigraph with its bulk loader), its
-triple count checked there, and then swapped in by one SPARQL Update
-``MOVE``: one request, so one transaction on stores that run an update
-request atomically (Oxigraph does; so does Fuseki). A reader sees the old
-graph or the new one, never a half-loaded one; a failure before the MOVE
-leaves the published graph as it was. Oxigraph's GSP ``PUT``, by contrast,
-clears the graph and loads the new triples in two separate transactions (see
-its server's source), so a store that dies between the two has lost the
-graph; docs/stores.md has the measurements behind the choice.
+graph (``<graph IRI>/_kg-staging``; on Oxigraph with its bulk loader), and
+its triple count checked there. Only when every graph is staged are they
+swapped in, all of them by **one** SPARQL Update request
+(``MOVE GRAPH <staging> TO GRAPH <graph> ;`` once per graph): one request,
+so one transaction on stores that run an update request atomically (Oxigraph
+does; so does Fuseki with TDB2). A reader sees the old build or the new one,
+never a half-loaded graph nor a new ontology beside an old plan; a failure
+before the swap leaves every published graph as it was. docs/stores.md has
+the measurements behind the choice.
+
+A ``MOVE`` is not idempotent: sent twice, the second finds no staging graph.
+So the swap is never re-sent after a timeout or a dropped connection. kg
+instead asks the store what it now holds (the graphs' and the staging
+graphs' triple counts), for up to ``settle`` seconds while the store may
+still be committing, and reports what actually happened: swapped, or the
+previous graphs still published with the new ones staged beside them.
 
 Without GSP, each graph is replaced by one update request
-``DROP SILENT GRAPH …; INSERT DATA { GRAPH … { <the N-Triples> } }``.
+``DROP SILENT GRAPH …; INSERT DATA { GRAPH … { <the N-Triples> } }``:
+replaying it gives the same graph, so it may be retried.
 
-Afterwards every graph's triple count on the store must equal the
-manifest's. Running publish twice leaves the store the same: each graph is
-replaced, not added to, and a staging graph left by an interrupted run is
-dropped by the next.
+Requests that carry or move a graph get the ``timeout`` plus one second per
+:data:`TRIPLES_PER_SECOND` triples: a 600k-triple ``MOVE`` takes minutes on
+Oxigraph, and a fixed timeout would report a failure for a swap that the
+store then commits. Afterwards every graph's triple count on the store must
+equal the manifest's.
 """
 
 from __future__ import annotations
@@ -28,12 +41,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import StoreError
-from kg.manifest import GraphEntry, read
-from kg.publish.http import HttpClient, Payload, RetryPolicy
+from kg.manifest import GraphEntry, Manifest, read, verify
+from kg.publish.http import HttpClient, NoAnswer, Payload, RetryPolicy
 from kg.publish.store import Endpoints, StoreClient, iri_ref
 from kg.store.credentials import Credentials, find_credentials, safe_url
 
 STAGING_SUFFIX = "/_kg-staging"
+#: A pessimistic rate at which a store loads or moves triples (Oxigraph moved ~4,000/s here).
+TRIPLES_PER_SECOND = 2000
+
+#: Told what publishing is doing, for a progress display: a short description of the step.
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,8 @@ class PublishReport:
     graphs: list[GraphPublished] = field(default_factory=list)
     retries: int = 0
     seconds: float = 0.0
+    swap_seconds: float | None = None  # the one swap request (GSP), if any
+    swap_answer_lost: bool = False  # the swap's answer was lost, the store's counts showed it done
 
 
 def publish(
@@ -63,53 +83,121 @@ def publish(
     timeout: float = 60.0,
     retry: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    settle: float | None = None,
+    progress: Progress | None = None,
 ) -> PublishReport:
-    """Replace each named graph of ``build_dir``'s manifest on the store, then verify the counts.
+    """Verify the build, replace each named graph of its manifest on the store, verify the counts.
 
     ``credentials`` default to the environment or netrc (see :mod:`kg.store.credentials`).
+    ``settle``: how long to keep checking the store's counts after the swap got
+    no answer (default: ``timeout``).
     """
+    say = progress or (lambda _: None)
     manifest = read(build_dir)
+    verify(manifest, lambda name: say(f"verifying {name}"))
     creds = credentials if credentials is not None else find_credentials(endpoints.update)
     http = HttpClient(creds, timeout=timeout, retry=retry, sleep=sleep)
     client = StoreClient(endpoints, http)
     report = PublishReport(safe_url(endpoints.update))
     start = time.monotonic()
-    for graph in manifest.graphs:
-        t0 = time.monotonic()
-        method = _replace(client, graph, manifest.ntriples(graph))
-        seconds = time.monotonic() - t0
-        report.graphs.append(GraphPublished(graph.name, graph.iri, graph.triples, seconds, method))
+    if endpoints.gsp is None:
+        _by_update(client, manifest, report, say)
+    else:
+        _via_staging(client, manifest, report, say, timeout if settle is None else settle, sleep)
+    say("checking the store's counts")
     _verify(client, manifest.graphs)
     report.retries = http.retries_done
     report.seconds = time.monotonic() - start
     return report
 
 
-def _replace(client: StoreClient, graph: GraphEntry, ntriples: Path) -> str:
-    target = iri_ref(graph.iri)
-    if graph.triples == 0:
-        client.update(f"DROP SILENT GRAPH {target}")
-        return "drop"
-    if client.endpoints.gsp is None:
-        client.update_payload(
-            Payload(
-                f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n".encode(),
-                ntriples,
-                b"\n} }\n",
-            )
+def _time_for(triples: int, timeout: float) -> float:
+    """The timeout of a request that carries or moves ``triples`` triples."""
+    return timeout + triples / TRIPLES_PER_SECOND
+
+
+def _by_update(client: StoreClient, manifest: Manifest, report: PublishReport, say: Progress) -> None:
+    done: list[str] = []
+    for graph in manifest.graphs:
+        say(f"replacing {graph.name} ({graph.triples} triples) by one update request")
+        t0 = time.monotonic()
+        target = iri_ref(graph.iri)
+        try:
+            if graph.triples == 0:
+                client.update(f"DROP SILENT GRAPH {target}")
+            else:
+                body = Payload(
+                    f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n".encode(),
+                    manifest.ntriples(graph),
+                    b"\n} }\n",
+                )
+                client.update_payload(body, timeout=_time_for(graph.triples, client.http.timeout))
+        except StoreError as exc:
+            raise StoreError(f"{exc}\n{_state(client, manifest, graph, done)}") from None
+        done.append(graph.name)
+        report.graphs.append(
+            GraphPublished(graph.name, graph.iri, graph.triples, time.monotonic() - t0,
+                           "drop" if graph.triples == 0 else "update")
         )
-        return "update"
-    _via_staging(client, graph, ntriples)
-    return "gsp+move"
 
 
-def _via_staging(client: StoreClient, graph: GraphEntry, ntriples: Path) -> None:
+def _via_staging(
+    client: StoreClient,
+    manifest: Manifest,
+    report: PublishReport,
+    say: Progress,
+    settle: float,
+    sleep: Callable[[float], None],
+) -> None:
+    staged: list[GraphEntry] = []
+    try:
+        for graph in manifest.graphs:
+            say(f"staging {graph.name} ({graph.triples} triples)")
+            t0 = time.monotonic()
+            _stage(client, graph, manifest.ntriples(graph))
+            staged.append(graph)
+            report.graphs.append(GraphPublished(graph.name, graph.iri, graph.triples,
+                                                time.monotonic() - t0, "staged+move"))
+    except StoreError as exc:
+        _drop_staging(client, staged)
+        raise StoreError(f"{exc}\nnothing was swapped: every published graph is as it was") from None
+    say(f"swapping {len(staged)} graphs in, in one update request")
+    operations = " ;\n".join(
+        f"MOVE GRAPH {iri_ref(g.iri + STAGING_SUFFIX)} TO GRAPH {iri_ref(g.iri)}" if g.triples
+        else f"DROP SILENT GRAPH {iri_ref(g.iri)}"
+        for g in staged
+    )
+    t0 = time.monotonic()
+    total = sum(g.triples for g in staged)
+    try:
+        client.update(operations, timeout=_time_for(total, client.http.timeout), idempotent=False)
+    except NoAnswer as exc:
+        say(f"the swap got no answer ({exc.reason}); checking what the store holds")
+        _after_lost_swap(client, staged, exc, settle, sleep)
+        report.swap_answer_lost = True
+    report.swap_seconds = time.monotonic() - t0
+
+
+def _drop_staging(client: StoreClient, graphs: list[GraphEntry]) -> None:
+    """Best effort, after a failure: leave no staging graph behind (the next run drops any left)."""
+    for graph in graphs:
+        try:
+            client.update(f"DROP SILENT GRAPH {iri_ref(graph.iri + STAGING_SUFFIX)}")
+        except StoreError:
+            return
+
+
+def _stage(client: StoreClient, graph: GraphEntry, ntriples: Path) -> None:
     staging_iri = graph.iri + STAGING_SUFFIX
-    staging, target = iri_ref(staging_iri), iri_ref(graph.iri)
+    staging = iri_ref(staging_iri)
     client.update(f"DROP SILENT GRAPH {staging}")
+    if graph.triples == 0:
+        return
     # Nobody reads the staging graph, so Oxigraph may fill it with its faster,
-    # non-transactional bulk loader; the swap below is still one transaction.
-    client.post_graph(staging_iri, ntriples, bulk=client.is_oxigraph)
+    # non-transactional bulk loader; the swap is still one transaction. POST
+    # merges, so a re-sent upload gives the same set of triples.
+    client.post_graph(staging_iri, ntriples, bulk=client.is_oxigraph,
+                      timeout=_time_for(graph.triples, client.http.timeout))
     loaded = client.count(staging_iri)
     if loaded != graph.triples:
         client.update(f"DROP SILENT GRAPH {staging}")
@@ -117,19 +205,60 @@ def _via_staging(client: StoreClient, graph: GraphEntry, ntriples: Path) -> None
             f"graph {graph.name}: the staging graph {staging_iri} holds {loaded} triples, the build has "
             f"{graph.triples}; {graph.iri} was left as it was"
         )
-    try:
-        client.update(f"MOVE GRAPH {staging} TO GRAPH {target}")
-    except StoreError:
-        if not _moved(client, graph, staging_iri):
-            raise
 
 
-def _moved(client: StoreClient, graph: GraphEntry, staging_iri: str) -> bool:
-    """Whether a MOVE whose answer was lost went through (a retried MOVE then finds no staging graph)."""
+def _after_lost_swap(
+    client: StoreClient,
+    graphs: list[GraphEntry],
+    lost: NoAnswer,
+    settle: float,
+    sleep: Callable[[float], None],
+) -> None:
+    """The swap got no answer: watch the counts until they show it done, or say what the store holds."""
+    deadline = time.monotonic() + settle
+    while True:
+        counts = _counts(client, graphs)
+        if counts is not None and all(
+            staged == 0 and published == g.triples
+            for g, (published, staged) in zip(graphs, counts, strict=True)
+        ):
+            return  # swapped: the answer was lost, not the swap
+        if time.monotonic() >= deadline:
+            break
+        sleep(min(5.0, max(0.5, settle / 20)))
+    if counts is None:
+        held = "the store did not answer the count queries either: what it holds is unknown"
+    else:
+        held = "; ".join(
+            f"{g.name} <{g.iri}>: {published} triples published (the build has {g.triples}), {staged} staged"
+            for g, (published, staged) in zip(graphs, counts, strict=True)
+        )
+    raise StoreError(
+        f"the swap (one MOVE per graph, one request) got no answer: {lost.reason}; it was not sent again"
+        f" (a MOVE is not repeatable). After {settle:g} s the store holds: {held}. The previous graphs are"
+        " still published; the store may still be committing the swap: run kg publish again later (it"
+        " checks first and re-stages), or raise --timeout"
+    )
+
+
+def _counts(client: StoreClient, graphs: list[GraphEntry]) -> list[tuple[int, int]] | None:
     try:
-        return client.count(staging_iri) == 0 and client.count(graph.iri) == graph.triples
+        return [(client.count(g.iri), client.count(g.iri + STAGING_SUFFIX)) for g in graphs]
     except StoreError:
-        return False
+        return None
+
+
+def _state(client: StoreClient, manifest: Manifest, failed: GraphEntry, done: list[str]) -> str:
+    """What the store holds after a graph's replacement failed: said, not guessed."""
+    pending = [g.name for g in manifest.graphs if g.name not in done and g.name != failed.name]
+    try:
+        held = f"holds {client.count(failed.iri)} triples (the build has {failed.triples})"
+    except StoreError:
+        held = "could not be counted"
+    return (
+        f"replaced: {', '.join(done) or 'none'}; {failed.name} <{failed.iri}> {held};"
+        f" not sent: {', '.join(pending) or 'none'}"
+    )
 
 
 def _verify(client: StoreClient, graphs: tuple[GraphEntry, ...]) -> None:

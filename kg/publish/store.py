@@ -57,11 +57,15 @@ class StoreClient:
         self.http = http
         self.server = ""  # the store software, from the Server header of its first answer
 
-    def update(self, text: str) -> None:
-        self.update_payload(Payload(text.encode("utf-8")))
+    def update(self, text: str, *, timeout: float | None = None, idempotent: bool = True) -> None:
+        self.update_payload(Payload(text.encode("utf-8")), timeout=timeout, idempotent=idempotent)
 
-    def update_payload(self, payload: Payload) -> None:
-        answer = self.http.send("POST", self.endpoints.update, payload, _UPDATE)
+    def update_payload(
+        self, payload: Payload, *, timeout: float | None = None, idempotent: bool = True
+    ) -> None:
+        answer = self.http.send(
+            "POST", self.endpoints.update, payload, _UPDATE, timeout=timeout, idempotent=idempotent
+        )
         self.server = self.server or answer.server
 
     @property
@@ -85,7 +89,9 @@ class StoreClient:
             where = safe_url(self.endpoints.query)
             raise StoreError(f"{where}: unexpected answer to COUNT ({exc.__class__.__name__})") from None
 
-    def post_graph(self, graph: str, ntriples: Path, *, bulk: bool = False) -> None:
+    def post_graph(
+        self, graph: str, ntriples: Path, *, bulk: bool = False, timeout: float | None = None
+    ) -> None:
         """Add an N-Triples file to ``graph`` through the Graph Store Protocol (POST = merge).
 
         ``bulk`` asks Oxigraph for its bulk loader (``no_transaction``): faster,
@@ -98,4 +104,6 @@ class StoreClient:
         url = f"{self.endpoints.gsp}{sep}graph={quote(graph, safe='')}"
         if bulk:
             url += "&no_transaction"
-        self.http.send("POST", url, Payload(path=ntriples), {"Content-Type": "application/n-triples"})
+        self.http.send(
+            "POST", url, Payload(path=ntriples), {"Content-Type": "application/n-triples"}, timeout=timeout
+        )
