@@ -15,7 +15,8 @@ Python, which also provides the ``oxigraph`` server binary. It
 4. copies ``data/editions`` (only the editions: the reference data must come
    from the wheel) into a user folder and runs there ``kg --version``,
    ``kg build``, ``kg validate``, ``kg query --list`` (every bundled query),
-   one query in each output format, ``kg export``, ``kg catalog``, and ``kg publish`` to a
+   one query in each output format, ``kg export``, ``kg catalog``, ``kg diff``
+   (on the test editions, in a folder of their own), and ``kg publish`` to a
    real Oxigraph server (twice: with and without ``--gsp``), checking each
    command's output, not only its exit status;
 5. builds with the editable install (``.venv/bin/kg build --out TMP`` in the
@@ -430,6 +431,26 @@ def check_catalog(kg: Kg) -> None:
         check((folder / name).is_file(), f"{folder / name} is missing:\n{out}")
 
 
+def check_diff(venv: Path, work: Path) -> None:
+    """kg diff from the wheel on kg's two test editions: shapes and queries come from the wheel."""
+    user = work / "diff-user"
+    for key in ("2023-06-09", "2025-06-13"):
+        shutil.copytree(ROOT / "tests" / "fixtures" / "diff" / key, user / "data" / "editions" / key)
+    shutil.copy(ROOT / "tests" / "fixtures" / "diff" / "lineage.csv", user / "data" / "lineage.csv")
+    kg = Kg(venv, user)
+    kg("build")
+    out = kg("diff", "2023-06-09", "2025-06-13").stdout
+    check(out.startswith("2023-06-09 から 2025-06-13 への変更：施策 6 → 7"), f"kg diff said:\n{out}")
+    folder = user / "diff-2023-06-09-2025-06-13"
+    for name in ("changes.md", "changes.csv", "changes.json", "changes.nt", "plan.rdfp", "manifest.json"):
+        check((folder / name).is_file(), f"{folder / name} is missing")
+    check("`mark-renumbered`" in (folder / "changes.md").read_text(encoding="utf-8"), "no mark-renumbered")
+    valid = kg("validate", "--build-dir", folder).stdout
+    check(re.search(r"^conforms: 0 violation\(s\)", valid, re.M), f"the change graph:\n{valid}")
+    moved = kg("query", "marks-moved", "--build-dir", folder, "--format", "csv").stdout
+    check("mark-renumbered,false,34条,35条" in moved, f"kg query marks-moved said:\n{moved}")
+
+
 def check_publish(kg: Kg, work: Path, rows: int) -> None:
     graphs = manifest_graphs(kg.user / "build")
     expected = {g["iri"]: g["triples"] for g in graphs.values()}
@@ -524,6 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_export(kg, measures)
         with step("kg catalog"):
             check_catalog(kg)
+        with step("kg diff on two test editions"):
+            check_diff(venv, work)
         with step("kg publish to an Oxigraph server"):
             check_publish(kg, work, rows)
         with step("the same N-Triples as the editable install"):
