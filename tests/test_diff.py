@@ -283,3 +283,13 @@ def test_char_diff_is_by_character_and_elides_what_did_not_change() -> None:
     assert got == "202[-5-]{+6+}年度までに1[-0-]{+2+}か国"
     long, twelve = "あ" * 50, "あ" * 12
     assert char_diff(long + "旧" + long, long + "新" + long) == f"…{twelve}[-旧-]{{+新+}}{twelve}…"
+
+
+def test_a_build_without_lineages_is_refused(two: tuple[Path, Path, str], tmp_path: Path) -> None:
+    build, _, _ = two
+    old = shutil.copytree(build, tmp_path / "old-build")
+    nt = old / f"plan-{NEW}.nt"
+    nt.write_text("".join(line for line in nt.read_text(encoding="utf-8").splitlines(keepends=True)
+                          if "#lineage>" not in line), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["diff", OLD, NEW, "--build-dir", str(old), "--out", str(tmp_path / "d")])
+    assert res.exit_code == 2 and "7 measure(s)" in res.output and "run `kg build` again" in res.output

@@ -114,7 +114,11 @@ def _write(manifest: Manifest, old: str, new: str, stage: Path) -> tuple[Summary
     try:
         index.load(0, old_nt)
         index.load(1, new_nt)
-        index.finish_loading()
+        if missing := index.finish_loading():
+            raise ConfigError(
+                f"{missing} measure(s) of the build {manifest.directory} have no kg:lineage"
+                " (a build made before lineages): run `kg build` again"
+            )
         summary = _spool_changes(index, old, new, reference)
         sink = GraphSink("changes", NamedNode(graph_iri(base, old, new)), stage)
         sink.add_block(change_set_triples(base, old, new, summary.text()))

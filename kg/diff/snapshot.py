@@ -197,10 +197,20 @@ class EditionIndex:
         lineages.clear()
         return n
 
-    def finish_loading(self) -> None:
-        """Index the loaded triples (once, after loading: faster than indexing row by row)."""
-        self.db.executescript("CREATE INDEX t_s ON t (ed, s); CREATE INDEX lin_l ON lin (lineage, ed, m);")
+    def finish_loading(self) -> int:
+        """Index the loaded triples (once, after loading: faster than indexing row by row).
+
+        Returns the number of measures without a lineage (a build made before
+        lineages existed): they could be matched to nothing.
+        """
+        self.db.executescript("CREATE INDEX t_s ON t (ed, s); CREATE INDEX lin_l ON lin (lineage, ed, m);"
+                              "CREATE INDEX lin_m ON lin (m);")
         self.db.commit()
+        (missing,) = self.db.execute(
+            "SELECT COUNT(*) FROM t WHERE p = 'inEdition'"
+            " AND NOT EXISTS (SELECT 1 FROM lin WHERE lin.m = t.s)"
+        ).fetchone()
+        return int(missing)
 
     def lineages(self) -> Iterator[tuple[str, list[str], list[str]]]:
         """Each lineage with a measure in either edition: (lineage, old measures, new measures), in order."""
