@@ -50,6 +50,15 @@ from kg.vocabulary import EDITION_PREFIXES, ORGANIZATION_PREFIX
 
 #: A validation hook: given the staged build folder and its graphs, extend the report.
 Validator = Callable[[Path, list[GraphFile], Report], None]
+#: Told what the build is doing, for a progress display: the step, how far (rows done), of how many
+#: (``None``: a step without a count, such as writing a format).
+Progress = Callable[[str, int, int | None], None]
+#: Rows between two progress calls.
+_PROGRESS_EVERY = 100
+
+
+def _silent(step: str, done: int, total: int | None) -> None:
+    pass
 
 
 @dataclass
@@ -87,11 +96,13 @@ def build(
     encoding: str | None = None,
     validator: Validator | None = None,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build every edition under ``settings.data_dir`` into ``out_dir`` (default ``settings.build_dir``).
 
     ``jobs`` is the number of worker processes for normalising and mapping
     (default: one for small editions, one per core for large ones).
+    ``progress`` is told each step (rows read and mapped, each format written, validation).
     """
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(FORMATS))
@@ -103,7 +114,9 @@ def build(
     _make_parent(target)
     with FolderLock(target):  # a second build into the same folder is refused while this one runs
         _check_target(target, settings)  # again: another build may have finished meanwhile
-        return _build_locked(settings, target, minter, formats, encoding, validator, jobs)
+        return _build_locked(
+            settings, target, minter, formats, encoding, validator, jobs, progress or _silent
+        )
 
 
 def _make_parent(target: Path) -> None:
@@ -121,13 +134,14 @@ def _build_locked(
     encoding: str | None,
     validator: Validator | None,
     jobs: int | None,
+    progress: Progress,
 ) -> BuildResult:
     gazetteer = load_gazetteer(settings.data_dir / "reference")
     laws = load_laws(settings.data_dir / "reference")
     report = Report()
     metas = load_editions(settings.data_dir)
     book = LineageBook(read_crosswalk(settings.data_dir))
-    run = _Run(settings.data_dir, minter, gazetteer, laws, book, report, encoding, jobs)
+    run = _Run(settings.data_dir, minter, gazetteer, laws, book, report, encoding, jobs, progress)
     try:
         stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     except OSError as exc:
@@ -141,6 +155,7 @@ def _build_locked(
             sink = GraphSink(f"plan-{meta.key}", minter.plan_graph(meta.key), stage)
             sinks.append(sink)
             summaries.append(run.edition(meta, sink))
+            progress(f"writing {sink.name} ({', '.join(formats)})", 0, None)
             graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.key)))
             shutil.rmtree(stage / ".chunks", ignore_errors=True)
         lineage = GraphSink("lineage", minter.graph("lineage"), stage)
@@ -156,10 +171,12 @@ def _build_locked(
         graphs.insert(0, write_graph_formats(stage, onto, formats, {}))
         validated: bool | None = None
         if report.valid and validator is not None:
+            progress("validating with SHACL", 0, None)
             validator(stage, graphs, report)
             validated = report.valid
         if not report.valid:
             return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
+        progress("writing the dataset files and the review", 0, None)
         files = write_dataset_formats(stage, graphs, formats, _reference_prefixes(minter))
         reviews = write_review(stage, report, _scope_statements(metas))
         files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
@@ -195,6 +212,7 @@ class _Run:
     report: Report  # every finding of the run
     encoding: str | None
     jobs: int | None
+    progress: Progress
 
     def edition(self, meta: EditionMeta, sink: GraphSink) -> EditionSummary:
         """Read, assemble and map one edition into ``sink``; its findings go to the run's report."""
@@ -216,6 +234,7 @@ class _Run:
             # A curated table needs the whole extract to read over: editions that have one are small.
             results = map_items(ctx, reading.items(), sink)
         summary = EditionSummary(meta.key, reading.edition.source_file, meta.scope)
+        self.progress(f"edition {meta.key}: reading and mapping rows", 0, reading.table.row_count)
         names: dict[str, str] = {}
         positions: dict[str, Position] = {}
         # closing(): should this loop stop early, the workers are ended now, before the
@@ -235,7 +254,10 @@ class _Run:
         names: dict[str, str],
         positions: dict[str, Position],
     ) -> None:
-        for r in results:
+        step = f"edition {summary.key}: reading and mapping rows"
+        for done, r in enumerate(results, start=1):
+            if done % _PROGRESS_EVERY == 0:
+                self.progress(step, done, None)
             self.report.extend(r.findings)
             if not r.mapped:
                 continue

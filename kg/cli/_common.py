@@ -14,6 +14,7 @@ from types import FrameType
 from typing import NoReturn, ParamSpec, TypeVar
 
 import click
+from click._termui_impl import ProgressBar
 
 from kg.config import load_settings
 from kg.errors import ConfigError, Interrupted, KgError
@@ -138,3 +139,46 @@ class StepReporter:
     def __exit__(self, *exc: object) -> None:
         if self.enabled and self.tty and self.width:
             click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
+
+
+class BarProgress:
+    """A build's progress on stderr: click's progress bar for counted steps (rows), a line for others.
+
+    Called as ``(step, done, total)``; a new ``step`` closes the previous bar.
+    Disabled, it does nothing (the default off a terminal: logs stay clean).
+    """
+
+    def __init__(self, wanted: bool | None) -> None:
+        self.enabled = show_progress(wanted)
+        self.step: str | None = None
+        self.bar: ProgressBar[int] | None = None
+        self.done = 0
+
+    def __call__(self, step: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if step != self.step:
+            self.close()
+            self.step = step
+            if total is None:
+                click.echo(f"kg: {step}", err=True)
+            else:
+                bar: ProgressBar[int] = click.progressbar(
+                    length=total, label=f"kg: {step}", file=sys.stderr, show_pos=True, show_eta=True
+                )
+                self.bar = bar.__enter__()
+                self.done = 0
+        if self.bar is not None and done > self.done:
+            self.bar.update(done - self.done)
+            self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __enter__(self) -> BarProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

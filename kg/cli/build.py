@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kg.build.pipeline import BuildResult, build
-from kg.cli._common import reports_errors, settings_options
+from kg.cli._common import BarProgress, progress_option, reports_errors, settings_options
 from kg.config import Settings
 from kg.errors import ConfigError, InputError, ValidationFailed
 from kg.findings import Severity
@@ -53,6 +53,7 @@ from kg.rdf.write import FORMATS
     type=click.Choice(FINDINGS_FORMATS),
     help="Format of --findings (default: from its suffix).",
 )
+@progress_option
 def command(
     settings: Settings,
     out_dir: Path | None,
@@ -64,6 +65,7 @@ def command(
     max_notes: int,
     findings_path: Path | None,
     findings_as: str | None,
+    progress: bool | None,
 ) -> None:
     """Build the knowledge graph of every edition under the data folder."""
     wanted = {f.strip() for f in formats.split(",") if f.strip()} | {"nt"}
@@ -77,14 +79,16 @@ def command(
 
         validator = build_validator(headers=column_headers(settings))
     try:
-        result = build(
-            settings,
-            out_dir=out_dir,
-            formats=sorted(wanted),
-            encoding=encoding,
-            validator=validator,
-            jobs=jobs,
-        )
+        with BarProgress(progress) as bar:
+            result = build(
+                settings,
+                out_dir=out_dir,
+                formats=sorted(wanted),
+                encoding=encoding,
+                validator=validator,
+                jobs=jobs,
+                progress=bar,
+            )
     except InputError as exc:
         if findings_path is not None:  # the one finding there is: why nothing could be read
             write_findings(findings_path, [input_error_finding(exc)], findings_fmt)

@@ -1,0 +1,55 @@
+"""Progress on stderr (issue 13, point 5): every long step says what it does, when asked or on a
+terminal; never in a pipe or log unless asked (--progress), so scripted output stays clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import _register, cli
+from tests.oxigraph_server import OxigraphServer, fixture_oxigraph_server  # noqa: F401
+
+
+def _kg(*args: str) -> tuple[int, str, str]:
+    _register()
+    res = CliRunner().invoke(cli, list(args))
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_build_says_each_step_when_asked(tmp_path: Path) -> None:
+    code, out, err = _kg("build", "--out", str(tmp_path / "o"), "--progress", "-q")
+    assert code == 0, err
+    steps = [line for line in err.splitlines() if line.startswith("kg: ")]
+    assert steps[0].startswith("kg: edition 2023-06-09: reading and mapping rows")
+    for step in ("kg: writing plan-2023-06-09 (jsonld, nt, trig, ttl)", "kg: validating with SHACL",
+                 "kg: writing the dataset files and the review"):
+        assert step in steps, steps
+    assert "kg: " not in out  # progress never goes to stdout
+
+
+def test_build_is_quiet_off_a_terminal(tmp_path: Path) -> None:
+    code, _, err = _kg("build", "--out", str(tmp_path / "o"), "-q")
+    assert code == 0, err
+    assert err == ""
+
+
+@pytest.mark.server
+def test_publish_says_each_step_when_asked(built: Path, oxigraph_server: OxigraphServer) -> None:
+    code, out, err = _kg(
+        "publish", "--endpoint", oxigraph_server.query_url, "--gsp", oxigraph_server.store_url,
+        "--build-dir", str(built), "--progress",
+    )
+    assert code == 0, err
+    for step in ("verifying plan-2023-06-09.nt", "staging ontology (", "staging plan-2023-06-09 (",
+                 "swapping 4 graphs in, in one update request", "checking the store's counts"):
+        assert any(step in line for line in err.splitlines()), (step, err)
+    assert "swapped in by one update request" in out
+
+
+@pytest.mark.server
+def test_publish_is_quiet_off_a_terminal(built: Path, oxigraph_server: OxigraphServer) -> None:
+    code, _, err = _kg("publish", "--endpoint", oxigraph_server.query_url, "--build-dir", str(built))
+    assert code == 0, err
+    assert err == ""
