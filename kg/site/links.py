@@ -91,7 +91,8 @@ class Linker:
 
     def prop(self, iri: str, page: str) -> Link:
         name = self.namer.term(iri)
-        if iri.startswith(v.KG) and paths.ONTOLOGY_PAGE in self.pages:
+        # Only a term the ontology graph declares has a section (an anchor) on the ontology page.
+        if iri.startswith(v.KG) and paths.ONTOLOGY_PAGE in self.pages and self.graph.types(NamedNode(iri)):
             return Link(name, iri, self.to(page, paths.ONTOLOGY_PAGE, paths.anchor(iri)))
         return Link(name, iri, safe_href(iri), external=True)
 

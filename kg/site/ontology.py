@@ -139,7 +139,12 @@ class OntologyPage:
                         (c for c in self.g.subjects(v.SKOS + "inScheme", s)
                          if isinstance(c, NamedNode) and c in concepts), key=str)]}
                    for s in self._terms(SCHEME)]
+        shown = {c["iri"] for c in concepts_shown(schemes)} | {*(c.value for c in self._terms(OWL_CLASS)),
+                                                                 *(p.value for p in properties)}
+        others = sorted((s for s in self.g.out if isinstance(s, NamedNode) and s.value.startswith(v.KG)
+                         and s.value not in shown and self.g.types(s)), key=str)
         return {
+            "others": [self.term(t, page) for t in others],
             "iri": v.ONTOLOGY_IRI, "name": self.namer(onto),
             "description_ja": self._text(onto, v.DCTERMS + "description", "ja"),
             "description_en": self._text(onto, v.DCTERMS + "description", "en"),
@@ -148,3 +153,8 @@ class OntologyPage:
             "properties": [self.term(p, page) for p in properties],
             "schemes": schemes,
         }
+
+
+def concepts_shown(schemes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The terms the code-list section shows: each scheme and its members."""
+    return [t for s in schemes for t in (s["term"], *s["members"])]

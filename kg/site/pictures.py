@@ -110,6 +110,17 @@ def matrix(
 ) -> Matrix:
     """Article × measure coverage. ``rows``/``columns`` are (key, label, href); marks name their keys."""
     col_index = {key: i for i, (key, _, _) in enumerate(columns)}
+    # One cell per measure and article: a mark on two paragraphs of one article is one mark there,
+    # and of two marks in one cell the stronger (◎ before ○, then the surer) is drawn.
+    rank = {"high": 0, "medium": 1, "low": 2}
+    strongest: dict[tuple[str, str], MarkCell] = {}
+    for m in marks:
+        key = (m.row, m.column)
+        best = strongest.get(key)
+        order = (m.glyph != "◎", rank.get(m.level, 3))
+        if best is None or order < (best.glyph != "◎", rank.get(best.level, 3)):
+            strongest[key] = m
+    marks = list(strongest.values())
     grouped = len(rows) > MATRIX_ROWS
     cell = 16.0 if not grouped else 22.0
     left, top = 64.0, 96.0

@@ -15,6 +15,8 @@ byte-identical files.
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -59,8 +61,13 @@ class SiteResult:
 
 def write_site(
     build_dir: Path, out_dir: Path, *, license_iri: str = DEFAULT_LICENSE, report_to: str | None = None,
+    jobs: int | None = None,
 ) -> SiteResult:
-    """Write the site of the build in ``build_dir`` to ``out_dir`` (replaced whole, atomically)."""
+    """Write the site of the build in ``build_dir`` to ``out_dir`` (replaced whole, atomically).
+
+    ``jobs`` worker processes write the resource pages (default: one per core, at most four;
+    the output does not depend on it).
+    """
     manifest = read(build_dir)
     if safe_href(license_iri) is None:
         raise ConfigError(f"licence {license_iri!r} must be an http(s) IRI")
@@ -70,7 +77,8 @@ def write_site(
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     make_shareable(stage)
     try:
-        result = _Writer(manifest, stage, license_iri, report_to).write()
+        workers = jobs if jobs is not None else min(4, os.cpu_count() or 1)
+        result = _Writer(manifest, stage, license_iri, report_to).write(max(1, workers))
         _replace(stage, target)
         return SiteResult(target, *result)
     finally:
@@ -162,9 +170,25 @@ class _Writer:
 
     # --- the site ----------------------------------------------------------------------------
 
-    def write(self) -> tuple[int, int, int]:
-        for stem in sorted(self.resources):
-            self._resource(stem, self.resources[stem])
+    def write(self, jobs: int) -> tuple[int, int, int]:
+        stems = sorted(self.resources)
+        if jobs <= 1 or len(stems) < 2 * jobs or "fork" not in mp.get_all_start_methods():
+            for stem in stems:
+                self._resource(stem, self.resources[stem])
+        else:
+            # Forked workers share the loaded graph (copy on write) and each writes a contiguous
+            # slice of the pages; every file's bytes depend only on the build, not on who wrote it.
+            global _WORKER
+            _WORKER = self
+            size = -(-len(stems) // jobs)
+            slices = [stems[i:i + size] for i in range(0, len(stems), size)]
+            try:
+                with mp.get_context("fork").Pool(jobs) as pool:
+                    for files, html in pool.map(_write_slice, slices):
+                        self.files += files
+                        self.html += html
+            finally:
+                _WORKER = None
         self._ontology()
         self._indexes()
         self._search()
@@ -282,6 +306,19 @@ class _Writer:
             if path.is_file():
                 self._bytes(f"assets/{path.name}", path.read_bytes())
         self._bytes("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n".encode())
+
+
+_WORKER: _Writer | None = None
+
+
+def _write_slice(stems: list[str]) -> tuple[int, int]:
+    """In a worker: write the pages of ``stems``; how many files and pages it wrote."""
+    writer = _WORKER
+    assert writer is not None
+    writer.files = writer.html = 0
+    for stem in stems:
+        writer._resource(stem, writer.resources[stem])
+    return writer.files, writer.html
 
 
 def _check_target(target: Path, build: Path) -> None:
