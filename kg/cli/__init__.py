@@ -27,7 +27,7 @@ def main() -> None:
 
 def _register() -> None:
     # Imported here so that ``import kg.cli`` stays cheap and free of cycles.
-    from kg.cli import build, catalog, diff, export, publish, query, site, validate
+    from kg.cli import build, catalog, diff, export, harvest, publish, query, site, validate
 
-    for module in (build, export, query, publish, validate, diff, catalog, site):
+    for module in (build, export, query, publish, validate, diff, catalog, site, harvest):
         cli.add_command(module.command)
