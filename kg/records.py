@@ -78,14 +78,49 @@ class SourceRow:
     line: int
 
 
+class Change(StrEnum):
+    """What a target that is a change aims at: 増加 (more), 減少/削減 (less), or a multiple (倍)."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    MULTIPLE = "multiple"
+
+
 @dataclass(frozen=True)
 class Target:
-    """A KPI's target value, extracted only where the text is unambiguous."""
+    """A KPI's target value, extracted only where the text is unambiguous.
+
+    A target stated as a change (``6%以上増加``: an increase of at least 6 %) has
+    ``change`` set: its value is the size of the change, not a level to reach;
+    ``base`` is what the change is measured from, where the text says (``2020年度比``).
+    """
 
     value: Decimal
     unit: str
     comparator: Comparator
     text: str  # the phrase the target was read from
+    change: Change | None = None
+    base: str | None = None
+
+
+class FigureKind(StrEnum):
+    """What a figure in a KPI that is not its target is: 見込 (projection), 実績 (actual), 参考 (reference)."""
+
+    PROJECTION = "projection"  # 見込: what is expected, not what is aimed at
+    ACTUAL = "actual"  # 実績 / 現在 / 時点 / 確定値: a value already reached (a baseline)
+    REFERENCE = "reference"  # （参考：…）: given for context
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A quantity a KPI states that is not its target, kept as what it is."""
+
+    kind: FigureKind
+    value: Decimal
+    unit: str
+    comparator: Comparator
+    text: str  # the phrase the figure was read from
+    fiscal_year: int | None = None  # the 年度 the figure is for, where the text gives one just before it
 
 
 class KpiKind(StrEnum):
@@ -106,6 +141,7 @@ class Kpi:
     deadline_text: str | None = None
     target: Target | None = None
     kind: KpiKind | None = None  # what the KPI column measures, where the edition says
+    figures: tuple[Figure, ...] = ()  # projections, actuals and reference figures the KPI states
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 from kg.errors import Position
 from kg.findings import Severity
 from kg.normalise.kpi import kpis_from_items, parse_kpis
-from kg.records import Comparator, Kpi, SplitMethod, Target
+from kg.records import Change, Comparator, Figure, FigureKind, Kpi, SplitMethod, Target
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "editions" / "2023" / "000_12dec0b774bbd4f2.txt"
 HERE = Position(file="t.txt", line=1, column=3, column_name="KPI")
@@ -99,9 +99,17 @@ def test_08_04_circled_items_keep_their_bracketed_notes() -> None:
     ]
     assert all(k.split is SplitMethod.CIRCLED for k in kpis)
     assert codes == []  # no space split: the space before （ is never a boundary
-    assert [k.deadline_fiscal_year for k in kpis] == [2023, 2023, 2026, 2026]
-    assert kpis[0].target == Target(Decimal(11), "拠点", Comparator.EXACTLY, "11拠点")
-    assert kpis[2].target == Target(Decimal(6), "%", Comparator.AT_LEAST, "6%以上")
+    # KPIs 1 and 2 give a 2023 projection (見込), neither a target nor a deadline.
+    assert [k.deadline_fiscal_year for k in kpis] == [None, None, 2026, 2026]
+    assert kpis[0].target is None and kpis[1].target is None
+    assert kpis[0].figures == (
+        Figure(FigureKind.PROJECTION, Decimal(11), "拠点", Comparator.EXACTLY, "11拠点", 2023),
+    )
+    assert kpis[1].figures == (
+        Figure(FigureKind.PROJECTION, Decimal(12), "件", Comparator.EXACTLY, "12件", 2023),
+    )
+    # KPI 3 aims at an increase of at least 6 %, not a level of 6 %.
+    assert kpis[2].target == Target(Decimal(6), "%", Comparator.AT_LEAST, "6%以上増加", Change.INCREASE)
     assert kpis[3].target == Target(Decimal(50), "%", Comparator.AT_LEAST, "50%以上")
     assert kpis[2].deadline_text == "2026年度（令和8年度）までに"
 
@@ -288,7 +296,18 @@ def test_no_deadline(raw: str) -> None:
         ("普及率100%", Target(Decimal(100), "%", Comparator.EXACTLY, "100%")),
         ("普及率100％を目指す", Target(Decimal(100), "%", Comparator.EXACTLY, "100％")),
         ("利用者19,000人", Target(Decimal(19000), "人", Comparator.EXACTLY, "19,000人")),
-        ("生産性を6%以上増加", Target(Decimal(6), "%", Comparator.AT_LEAST, "6%以上")),
+        ("生産性を6%以上増加", Target(Decimal(6), "%", Comparator.AT_LEAST, "6%以上増加", Change.INCREASE)),
+        ("処理時間を30%削減", Target(Decimal(30), "%", Comparator.EXACTLY, "30%削減", Change.DECREASE)),
+        (
+            "利用件数を2020年度比で2倍以上",
+            Target(Decimal(2), "倍", Comparator.AT_LEAST, "2倍以上", Change.MULTIPLE, "2020年度比"),
+        ),
+        (
+            "2019年度と比べて事務コストを約20%減少",
+            Target(
+                Decimal(20), "%", Comparator.APPROXIMATELY, "約20%減少", Change.DECREASE, "2019年度と比べて"
+            ),
+        ),
         ("件数を約100万件/年", Target(Decimal(1_000_000), "件/年", Comparator.APPROXIMATELY, "約100万件/年")),
         ("待ち時間を5回以下", Target(Decimal(5), "回", Comparator.AT_MOST, "5回以下")),
         ("10団体超", Target(Decimal(10), "団体", Comparator.MORE_THAN, "10団体超")),
@@ -316,6 +335,63 @@ def test_targets(raw: str, target: Target) -> None:
 )
 def test_no_target(raw: str) -> None:
     assert _one(raw).target is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "figure"),
+    [
+        (
+            "拠点数（2024年度見込：15拠点）",
+            Figure(FigureKind.PROJECTION, Decimal(15), "拠点", Comparator.EXACTLY, "15拠点", 2024),
+        ),
+        (
+            "研修の件数（参考：2022年度234件）",
+            Figure(FigureKind.REFERENCE, Decimal(234), "件", Comparator.EXACTLY, "234件", 2022),
+        ),
+        (
+            "普及率36.1%（2023年3月末時点）",
+            Figure(FigureKind.ACTUAL, Decimal("36.1"), "%", Comparator.EXACTLY, "36.1%", None),
+        ),
+        (
+            "団体数120団体（2022年度実績）",
+            Figure(FigureKind.ACTUAL, Decimal(120), "団体", Comparator.EXACTLY, "120団体", None),
+        ),
+    ],
+)
+def test_figures_that_are_no_targets_are_kept_as_what_they_are(raw: str, figure: Figure) -> None:
+    kpi = _one(raw)
+    assert kpi.target is None
+    assert kpi.figures == (figure,)
+
+
+def test_figures_and_changes_of_the_extract() -> None:
+    """Each form as the extract writes it: 参考 (04-02), 現在/確定値 (06-27), 見込 (08-04), 倍, 増加."""
+    ref, _ = _parse("04-02")
+    assert [(f.kind, f.value, f.fiscal_year) for f in ref[0].figures] == [
+        (FigureKind.REFERENCE, Decimal(234), 2022),
+        (FigureKind.REFERENCE, Decimal(250), 2023),
+    ]
+    actual, _ = _parse("06-27")
+    assert [(f.kind, f.text) for f in actual[0].figures] == [(FigureKind.ACTUAL, "36.1%")]
+    (twice, _), _ = _parse("04-03")
+    assert twice.target == Target(
+        Decimal(2),
+        "倍",
+        Comparator.EXACTLY,
+        "2倍",
+        Change.MULTIPLE,
+        "試行時点（2020年度（令和2年度））と比べ",
+    )
+    assert twice.deadline_fiscal_year == 2023
+    projected, _ = _parse("08-04")
+    assert [f.kind for k in projected[:2] for f in k.figures] == [FigureKind.PROJECTION] * 2
+    assert projected[2].target is not None and projected[2].target.change is Change.INCREASE
+
+
+def test_a_projection_beside_a_target_leaves_the_target() -> None:
+    kpi = _one("2025年度までに30拠点（2023年度見込：11拠点）")
+    assert kpi.target == Target(Decimal(30), "拠点", Comparator.EXACTLY, "30拠点")
+    assert (kpi.deadline_fiscal_year, [f.kind for f in kpi.figures]) == (2025, [FigureKind.PROJECTION])
 
 
 def test_calendar_mismatch_is_an_error() -> None:

@@ -48,10 +48,21 @@ Target. The item's quantities are numbers with a counting unit (``件``,
 optional ``約``, multiplier ``万``/``億``/``千``, rate (``/年``; ``年間``/``年``
 before the number → ``/年``, ``1か月当たり`` → ``/月``; not for ``%``) and
 comparator suffix (``以上``, ``以下``, ``超``, ``未満``). Years are never
-quantities (``年`` is no unit). Figures inside ``（参考：…）`` and figures
-followed by a bracket saying ``現在``/``時点``/``確定値``/``実績`` (a baseline,
-06-27) are reference figures and ignored. A ``target`` is set only when exactly
-one quantity remains and it is not part of a range (``5～10件``).
+quantities (``年`` is no unit). A quantity is kept as what it is:
+
+* inside ``（参考：…）``: a *reference* figure (04-02);
+* followed by a bracket saying ``現在``/``時点``/``確定値``/``実績``: an *actual*
+  value, a baseline (06-27);
+* right after ``見込：`` (08-04: ``2023年度（令和5年度）見込：11拠点``): a
+  *projection*, what is expected rather than aimed at — its year is the
+  figure's year, not a deadline;
+
+these are :class:`~kg.records.Figure` records, with the fiscal year written
+just before them. Of the rest, a ``target`` is set only when exactly one
+remains and it is not part of a range (``5～10件``). A target followed by
+``増加``/``向上``/``減少``/``削減``… (08-04: ``6%以上増加``) or in ``倍`` is a
+*change*, not a level: ``change`` says which, and ``base`` what it is measured
+from where the text says so just before it (``2020年度比``).
 
 Years written in both calendars that disagree give a ``calendar-mismatch``
 error; a fiscal year outside 1989..2100 gives ``bad-fiscal-year``.
@@ -67,7 +78,7 @@ from kg.errors import Position
 from kg.findings import Finding, finding
 from kg.normalise.dates import YearMention, find_years
 from kg.normalise.text import cell_items
-from kg.records import Comparator, Kpi, SplitMethod, Target
+from kg.records import Change, Comparator, Figure, FigureKind, Kpi, SplitMethod, Target
 
 __all__ = ["FISCAL_YEAR_RANGE", "kpis_from_items", "parse_kpis", "split_kpis"]
 
@@ -177,17 +188,29 @@ def _is_status(text: str, end: int) -> bool:
     return any(word in bracket for word in _STATUS_WORDS)
 
 
-def _target(text: str, references: list[tuple[int, int]]) -> Target | None:
-    found: list[Target] = []
+#: A label right before a quantity that says it is a projection (2023年度見込：11拠点), not a target.
+_PROJECTION_BEFORE = re.compile(r"見込み?\s*[：:]?\s*$")
+#: A change the quantity measures (6%以上増加), right after it.
+_CHANGE_AFTER = re.compile(r"\s*の?(?P<up>増加|増|向上|上昇|拡大)|\s*の?(?P<down>減少|減|削減|低下|縮減)")
+#: The end of a phrase naming what a change is measured from (2020年度比, 試行時点…と比べ).
+_BASE_MARKER = re.compile(r"と比べて?|に比べて?|比(?![率較例重])")
+#: Where such a phrase starts, looking back from its marker outside brackets.
+_BASE_BOUNDARY = "、。，, \u3000をはがで"
+
+
+def _quantities(
+    text: str, references: list[tuple[int, int]], mentions: list[YearMention]
+) -> tuple[Target | None, list[Figure]]:
+    """The item's target (when exactly one quantity is aimed at) and its other figures, each as what it is."""
+    candidates: list[Target] = []
+    figures: list[Figure] = []
+    ranged = False
     for m in _QUANTITY.finditer(text):
         start = m.start()
         if start and (text[start - 1] in ".,第" or text[start - 1].isdecimal()):
             continue  # the tail of a longer number, or an ordinal (第2回)
-        if _inside(start, references) or _is_status(text, m.end()):
-            continue
         after = text[m.end() : m.end() + 1]
-        if _RANGE_BEFORE.search(text, max(0, start - 24), start) or (after and after in "～〜~"):
-            return None  # a range (5～10件) names no single target
+        in_range = bool(_RANGE_BEFORE.search(text, max(0, start - 24), start) or (after and after in "～〜~"))
         approx = start > 0 and text[start - 1] == "約"
         if approx:
             start -= 1
@@ -207,8 +230,62 @@ def _target(text: str, references: list[tuple[int, int]]) -> Target | None:
             comparator = Comparator.EXACTLY
         if value == value.to_integral_value():
             value = Decimal(int(value))  # 1.5万 → 15000, not 15000.0
-        found.append(Target(value, unit + (rate or ""), comparator, text[start : m.end()]))
-    return found[0] if len(found) == 1 else None
+        unit += rate or ""
+        kind = (
+            FigureKind.REFERENCE
+            if _inside(m.start(), references)
+            else FigureKind.ACTUAL
+            if _is_status(text, m.end())
+            else FigureKind.PROJECTION
+            if _PROJECTION_BEFORE.search(text, max(0, start - 6), start)
+            else None
+        )
+        if kind is not None:
+            year = _year_before(mentions, start)
+            figures.append(Figure(kind, value, unit, comparator, text[start : m.end()], year))
+            continue
+        ranged = ranged or in_range
+        change_match = _CHANGE_AFTER.match(text, m.end())
+        change = (
+            Change.MULTIPLE
+            if unit.startswith("倍")
+            else (Change.INCREASE if change_match["up"] else Change.DECREASE)
+            if change_match
+            else None
+        )
+        end = change_match.end() if change_match else m.end()
+        base = _base(text, start) if change else None
+        candidates.append(Target(value, unit, comparator, text[start:end], change, base))
+    # A range (5～10件) names no single target; two quantities aimed at are ambiguous.
+    target = candidates[0] if len(candidates) == 1 and not ranged else None
+    return target, figures
+
+
+def _base(text: str, start: int) -> str | None:
+    """The phrase before ``start`` naming what a change is measured from, brackets and all, or None."""
+    markers = list(_BASE_MARKER.finditer(text, 0, start))
+    if not markers:
+        return None
+    marker = markers[-1]
+    i, depth = marker.start(), 0
+    while i > 0:
+        c = text[i - 1]
+        if c in _CLOSING:
+            depth += 1
+        elif c in _OPENING:
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and c in _BASE_BOUNDARY:
+            break
+        i -= 1
+    return text[i : marker.end()] if i < marker.start() else None
+
+
+def _year_before(mentions: list[YearMention], start: int) -> int | None:
+    """The fiscal year written just before a figure (2023年度（令和5年度）見込：11拠点), if consistent."""
+    near = [m for m in mentions if m.fiscal and m.consistent and m.end <= start and start - m.end <= 8]
+    return near[-1].year if near else None
 
 
 # -- deadlines --------------------------------------------------------------------------
@@ -218,7 +295,7 @@ _DEADLINE_MARKER = re.compile(
 )
 _ALONE_AT_END = re.compile(r"\s*[）)][）)。\s]*$")
 _BEFORE_QUANTITY = re.compile(
-    rf"\s*(?:(?:見込|目標)[：:]?|に)?\s*約?{_NUMBER}(?:万|億|千)?(?:\s*[～〜~]\s*{_NUMBER}(?:万|億|千)?)?(?:{_UNITS})"
+    rf"\s*(?:目標[：:]?|に)?\s*約?{_NUMBER}(?:万|億|千)?(?:\s*[～〜~]\s*{_NUMBER}(?:万|億|千)?)?(?:{_UNITS})"
 )
 _LABEL_BEFORE = re.compile(r"([^\s：:、。（）()]{1,15})[：:]\s*$")
 _TARGET_LABEL = re.compile(r"目標|期限|達成")
@@ -338,6 +415,7 @@ def kpis_from_items(
         findings.extend(_year_findings(mentions, raw, position))
         references = _reference_spans(text) if "参考" in text else []
         deadline = _deadline(text, mentions, references)
+        target, figures = _quantities(text, references, mentions)
         kpis.append(
             Kpi(
                 order=order,
@@ -345,7 +423,8 @@ def kpis_from_items(
                 split=method,
                 deadline_fiscal_year=deadline[0] if deadline else None,
                 deadline_text=deadline[1] if deadline else None,
-                target=_target(text, references),
+                target=target,
+                figures=tuple(figures),
             )
         )
     return kpis, findings

@@ -30,9 +30,11 @@ from kg.rdf.terms import (
     xsd_date,
 )
 from kg.records import (
+    Change,
     Comparator,
     Confidence,
     Edition,
+    FigureKind,
     Kpi,
     KpiKind,
     Mark,
@@ -65,6 +67,16 @@ SPLIT = {
     SplitMethod.LIST_ITEM: kg("SplitListItem"),
     SplitMethod.CIRCLED: kg("SplitCircled"),
     SplitMethod.SPACE: kg("SplitSpace"),
+}
+CHANGE = {
+    Change.INCREASE: kg("IncreaseChange"),
+    Change.DECREASE: kg("DecreaseChange"),
+    Change.MULTIPLE: kg("MultipleChange"),
+}
+FIGURE_KIND = {
+    FigureKind.PROJECTION: kg("ProjectionFigure"),
+    FigureKind.ACTUAL: kg("ActualFigure"),
+    FigureKind.REFERENCE: kg("ReferenceFigure"),
 }
 KPI_KIND = {
     KpiKind.PROGRESS: kg("ProgressKPI"),
@@ -209,6 +221,24 @@ class PlanMapper:
             out.append(Triple(s, kg("targetValue"), decimal(k.target.value)))
             out.append(Triple(s, kg("targetUnit"), Literal(k.target.unit)))
             out.append(Triple(s, kg("targetComparator"), COMPARATOR[k.target.comparator]))
+            if k.target.change is not None:
+                out.append(Triple(s, kg("targetChange"), CHANGE[k.target.change]))
+            if k.target.base:
+                out.append(Triple(s, kg("targetBase"), ja(k.target.base)))
+        for n, f in enumerate(k.figures, start=1):
+            node = NamedNode(f"{s.value}/figure/{n}")
+            out += [
+                Triple(s, kg("statedFigure"), node),
+                Triple(node, RDF_TYPE, kg("StatedFigure")),
+                Triple(node, _ORDER, integer(n)),
+                Triple(node, kg("figureKind"), FIGURE_KIND[f.kind]),
+                Triple(node, kg("figureValue"), decimal(f.value)),
+                Triple(node, kg("figureUnit"), Literal(f.unit)),
+                Triple(node, kg("figureComparator"), COMPARATOR[f.comparator]),
+                Triple(node, kg("figureText"), ja(f.text)),
+            ]
+            if f.fiscal_year is not None:
+                out.append(Triple(node, kg("figureFiscalYear"), gyear(f.fiscal_year)))
 
     def _participation(
         self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, p: Participation
