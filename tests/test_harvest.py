@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import _register, cli
-from kg.errors import ConfigError
+from kg.errors import ConfigError, InputError
 from kg.harvest import FOLDER, GRAPH_FILE, harvest_egov
 from kg.harvest.client import CkanClient, HarvestError
 from kg.harvest.run import RESPONSES, STATE, State, harvest, read_packages, sha256_of
@@ -261,3 +261,31 @@ def test_cli_harvest_then_offline_remap(tmp_path: Path, built: Path) -> None:
     again = runner.invoke(cli, [*args, "--offline"])
     assert again.exit_code == 0, again.output
     assert "graph egov: 26 datasets" in again.output
+
+
+def test_candidates_are_for_review_and_only_a_confirmation_links(tmp_path: Path, built: Path) -> None:
+    build = harvested_build(tmp_path, built)
+    review = (build / "egov-review.csv").read_text(encoding="utf-8")
+    assert "ppc_2024_0001" in review and ",2023-06-09,04-04," in review
+    measure = f"<{BASE}plan/2023-06-09/measure/04-04>"
+    nt = (build / GRAPH_FILE).read_text(encoding="utf-8")
+    relation = "<http://purl.org/dc/terms/relation>"
+    ppc = "<http://127.0.0.1:"  # the local server's dataset IRIs
+    assert any(relation in line and measure in line and "#candidate/" in line for line in nt.splitlines())
+    assert not any(line.startswith(ppc) and f"> {relation} {measure}" in line and "#candidate" not in
+                   line.split(" ")[0] for line in nt.splitlines())
+    assert "egov_review_csv" in json.loads((build / "manifest.json").read_text(encoding="utf-8"))["dataset"]
+    # a person confirms it: a plain dct:relation, after an offline remap
+    links = tmp_path / "data" / "curated" / "egov-links.csv"
+    links.parent.mkdir(parents=True)
+    links.write_text("dataset,edition,measure_id,confirmed,note\nppc_2024_0001,2023-06-09,04-04,yes,checked\n"
+                     "mic_2024_0001,2023-06-09,03-01,,not this one\n", encoding="utf-8")
+    result = harvest_egov("(the stored site)", tmp_path / "data", build, BASE, offline=True)  # no server
+    assert result.confirmed == 1
+    lines = (build / GRAPH_FILE).read_text(encoding="utf-8").splitlines()
+    plain = [line for line in lines if f"> {relation} {measure}" in line and "#candidate" not in line]
+    assert len(plain) == 1 and plain[0].startswith(ppc)
+    links.write_text("dataset,edition,measure_id,confirmed,note\nppc_2024_0001,2023-06-09,99-99,yes,\n",
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="99-99"):
+        harvest_egov("(the stored site)", tmp_path / "data", build, BASE, offline=True)

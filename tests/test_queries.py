@@ -37,7 +37,7 @@ REQUIRED = {"search-measures": {"text": "オープンデータ"}, "measures-chan
 #: Queries whose answer on the one bundled edition is empty with REQUIRED alone (it compared with itself).
 EMPTY_ON_ONE_EDITION = {"measures-changed", "kpis-changed", "ministries-changed", "marks-moved"}
 #: Queries of a graph a build does not make (kg harvest egov adds graph egov): empty on a plain build.
-EMPTY_WITHOUT_HARVEST = {"egov-datasets-by-group-leads"}
+EMPTY_WITHOUT_HARVEST = {"egov-datasets-by-group-leads", "measures-with-candidate-datasets"}
 #: The two editions of 2021 (their Cabinet decision dates), for a test build; the later renames 04-01.
 JUNE, DECEMBER = "2021-06-18", "2021-12-24"
 RENAMED = ("「Trusted Web」構想の実現", "「Trusted Web」構想の推進")
@@ -591,3 +591,12 @@ def test_egov_datasets_by_group_leads(tmp_path: Path, built: Path) -> None:
     assert {r["ministry"] for r in got} == leads
     assert {r["key"] for r in got} >= {"corporate-number", "organization-name", "name-prefix"}
     assert answer(store, "egov-datasets-by-group-leads", group="09") != got
+
+
+def test_measures_with_candidate_datasets(tmp_path: Path, built: Path) -> None:
+    """Candidates only, until a person confirms one (tests/test_harvest.py has the confirmation)."""
+    from tests.test_harvest import harvested_build
+
+    got = answer(EmbeddedStore.open(harvested_build(tmp_path, built)), "measures-with-candidate-datasets")
+    assert ("04-04", "個人情報保護に関する統計") in {(r["id"], r["title"]) for r in got}
+    assert all(float(r["score"]) >= 0.6 and r["confirmed"] == "false" for r in got)

@@ -28,7 +28,8 @@ def command() -> None:
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an answer.")
 @click.option("--retries", type=int, default=4, show_default=True, help="Retries on 5xx and timeouts.")
 @click.option("--full", is_flag=True, help="Harvest everything again (default: what changed since the last).")
-@click.option("--offline", is_flag=True, help="Map the stored responses again, without asking the portal.")
+@click.option("--offline", is_flag=True,
+              help="Map the stored responses again (of the site they came from), without asking it.")
 def egov(settings: Settings, url: str, rows: int, delay: float, timeout: float, retries: int, full: bool,
          offline: bool) -> None:
     """Harvest the e-Gov data portal (CKAN 2.9) into data/harvest/egov/ and the build's graph egov."""

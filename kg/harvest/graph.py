@@ -35,14 +35,17 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kg.errors import Position
 from kg.findings import Finding, finding
+from kg.harvest.candidates import Candidate, MeasureText, candidates, confirmed_links, score_literal
 from kg.harvest.run import read_stored, sha256_of
 from kg.reference.egov_prefixes import load_prefixes
 from kg.reference.organizations import Gazetteer, Organization, corporate_number_valid, load_gazetteer
-from kg.vocabulary import DCAT, DCTERMS, FOAF, KG, PROV, RDF_TYPE, SKOS, SPDX, XSD
+from kg.vocabulary import DCAT, DCTERMS, FOAF, KG, PROV, RDF, RDF_TYPE, SKOS, SPDX, XSD
 
 #: The named graph of the harvested catalog, under the base IRI.
 GRAPH_NAME = "egov"
 _MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+#: The role of a candidate link (IANA link relation "related": DCAT 3's examples take roles from there).
+RELATED = "http://www.iana.org/assignments/relation/related"
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?$")
 
 
@@ -59,6 +62,8 @@ class Mapped:
     datasets: int
     linked: dict[str, int]  # key -> datasets linked by it
     findings: tuple[Finding, ...]
+    candidates: tuple[Candidate, ...] = ()
+    confirmed: int = 0  # dct:relation links a person confirmed
 
 
 def link_publisher(record: dict[str, Any], gazetteer: Gazetteer, prefixes: dict[str, str],
@@ -90,8 +95,10 @@ def _organization_names(record: dict[str, Any]) -> list[str]:
     return names
 
 
-def map_harvest(folder: Path, responses: Path, site: str, base: str, data_dir: Path | None) -> Mapped:
-    """Map the responses file of a harvest of ``site`` to N-Triples (sorted), with its findings."""
+def map_harvest(folder: Path, responses: Path, site: str, base: str, data_dir: Path | None,
+                all_measures: list[MeasureText] | None = None) -> Mapped:
+    """Map the responses file of a harvest of ``site`` to N-Triples (sorted), with its findings, and,
+    given the build's measures, the datasets' candidate measures and the links a person confirmed."""
     user = data_dir / "reference" if data_dir else None
     gazetteer = load_gazetteer(user)
     prefixes = load_prefixes(user)
@@ -112,6 +119,8 @@ def map_harvest(folder: Path, responses: Path, site: str, base: str, data_dir: P
     add(source, DCTERMS + "identifier", Literal(responses.name))
     add(source, KG + "sha256", Literal(sha256_of(responses)))
     count = 0
+    publishers: list[tuple[str, str, dict[str, Any], str]] = []
+    by_name: dict[str, str] = {}
     for pid in sorted(stored):
         item = stored[pid]
         record = item.record
@@ -124,6 +133,7 @@ def map_harvest(folder: Path, responses: Path, site: str, base: str, data_dir: P
             continue
         count += 1
         ds = NamedNode(f"{site}/dataset/{pid}")
+        by_name[name] = ds.value
         add(catalog, DCAT + "dataset", ds)
         add(ds, RDF_TYPE, NamedNode(DCAT + "Dataset"))
         add(ds, DCTERMS + "identifier", Literal(pid))
@@ -152,6 +162,7 @@ def map_harvest(folder: Path, responses: Path, site: str, base: str, data_dir: P
             add(attribution, SKOS + "notation", Literal(link.key))
             add(attribution, SKOS + "note", Literal(link.value))
             linked[link.key] = linked.get(link.key, 0) + 1
+            publishers.append((name, ds.value, record, org.value))
         else:
             names = _organization_names(record)
             findings.append(finding("egov-unknown-organization", where, raw=names[0] if names else None,
@@ -165,10 +176,25 @@ def map_harvest(folder: Path, responses: Path, site: str, base: str, data_dir: P
         for resource in record.get("resources") or []:
             if isinstance(resource, dict) and resource.get("id"):
                 _distribution(add, site, pid, ds, resource)
+    found: list[Candidate] = []
+    confirmed: list[tuple[str, str]] = []
+    if all_measures is not None:
+        found = candidates(publishers, all_measures)
+        for c in found:
+            node = NamedNode(f"{c.dataset_iri}#candidate/{c.measure.edition}/{c.measure.id}")
+            add(NamedNode(c.dataset_iri), DCAT + "qualifiedRelation", node)
+            add(node, RDF_TYPE, NamedNode(DCAT + "Relationship"))
+            add(node, DCTERMS + "relation", NamedNode(c.measure.iri))
+            add(node, DCAT + "hadRole", NamedNode(RELATED))
+            add(node, RDF + "value", score_literal(c.score))
+            add(node, SKOS + "note", Literal(c.reasons))
+        confirmed = confirmed_links(data_dir, by_name, all_measures) if data_dir else []
+        for dataset, measure in confirmed:
+            add(NamedNode(dataset), DCTERMS + "relation", NamedNode(measure))
     data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
     lines = sorted(set(data.decode("utf-8").splitlines()))
     text = "".join(f"{line}\n" for line in lines if line)
-    return Mapped(text, count, linked, tuple(findings))
+    return Mapped(text, count, linked, tuple(findings), tuple(found), len(confirmed))
 
 
 def _is_http(value: object) -> bool:

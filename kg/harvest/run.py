@@ -55,15 +55,18 @@ class State:
     sha256: str | None = None  # of responses.jsonl when the last run finished
 
     @classmethod
-    def load(cls, path: Path, address: str) -> State:
+    def load(cls, path: Path, address: str | None) -> State:
+        """The saved state; ``address`` (None: any) must be the one it harvested."""
         if not path.is_file():
+            if address is None:
+                raise ConfigError(f"{path}: nothing harvested yet")
             return cls(address)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             state = cls(**data)
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"{path}: not a harvest state file ({exc})") from exc
-        if state.address != address:
+        if address is not None and state.address != address:
             raise ConfigError(f"{path} belongs to a harvest of {state.address}, not {address}: use another"
                               " folder, or --full to start again")
         return state
