@@ -9,7 +9,9 @@ overlap, writing them in that order gives the sorted file — the common case
 (measures come in ID order), costing one small sort per block and memory for
 a handful of runs. Overlapping blocks (possible only for IDs that are prefixes of one
 another, like 06-22 and 06-220) fall back to sorting all lines in memory. The other formats are
-produced by streaming the sorted N-Triples back through pyoxigraph, so every
+produced by streaming the sorted N-Triples back: Turtle and TriG through
+pyoxigraph's writers (with the build's prefixes), JSON-LD one compacted node per
+subject (:mod:`kg.rdf.jsonld`). No format holds the dataset in memory, and every
 format lists the same triples in the same order.
 
 The caller (:mod:`kg.build.pipeline`) writes into a staging folder that replaces the
@@ -25,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from pyld import jsonld
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from kg.manifest import GraphEntry, Manifest
+from kg.rdf.jsonld import write_dataset_jsonld
 from kg.vocabulary import PREFIXES
 
 FORMATS = ("nt", "ttl", "trig", "jsonld")
@@ -305,9 +307,11 @@ def write_dataset_formats(
     if "jsonld" in formats:
         context: dict[str, Any] = {"@context": dict(sorted(all_prefixes.items()))}
         _write_json(directory / "context.jsonld", context)
-        expanded = json.loads(_bytes(serialize(_quads(directory, graphs), format=RdfFormat.JSON_LD)))
-        compacted = jsonld.compact(expanded, context)
-        _write_json(directory / "dataset.jsonld", compacted)
+        write_dataset_jsonld(
+            directory / "dataset.jsonld",
+            ((g.iri, directory / g.files["ntriples"]) for g in graphs),
+            all_prefixes,
+        )
         files["jsonld"] = "dataset.jsonld"
         files["jsonld_context"] = "context.jsonld"
     return files
