@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-wheel lint typecheck check bench bench-env clean
+.PHONY: demo test test-browser test-wheel lint typecheck check bench bench-env clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: build the bundled 2023 edition into build/ and print the summary
+## demo: build the bundled 2023 edition into build/, print the summary, write the site into site/
 demo: $(STAMP)
 	$(BIN)/kg build
+	$(BIN)/kg site
 
 ## test: lint, type-check and run the test suite (starts its own Oxigraph server)
 test: $(STAMP)
 	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+## test-browser: only the browser tests (Debian's chromium through Playwright; .ci/run installs it)
+test-browser: $(STAMP)
+	$(BIN)/pytest -q -m browser
 
 ## test-wheel: build the wheel, install it in a fresh venv and run kg from it (.ci/wheel-test)
 test-wheel: $(STAMP)
@@ -53,4 +58,4 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf build bench/out
+	rm -rf build site bench/out

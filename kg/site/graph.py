@@ -36,6 +36,10 @@ class SiteGraph:
     into: dict[NamedNode, list[tuple[NamedNode, Subject]]] = field(default_factory=lambda: defaultdict(list))
     #: The name of the manifest graph each subject's statements come from (the first one seen).
     graph_of: dict[Subject, str] = field(default_factory=dict)
+    #: The same statements keyed by property IRI, so that a lookup costs one step, not a scan.
+    by_property: dict[Subject, dict[str, list[Object]]] = field(default_factory=lambda: defaultdict(dict))
+    into_by_property: dict[NamedNode, dict[str, list[Subject]]] = field(
+        default_factory=lambda: defaultdict(dict))
 
     @classmethod
     def load(cls, manifest: Manifest) -> SiteGraph:
@@ -56,19 +60,20 @@ class SiteGraph:
             assert isinstance(s, NamedNode | BlankNode) and isinstance(o, NamedNode | BlankNode | Literal)
             self.out[s].append((p, o))
             self.graph_of.setdefault(s, graph_name)
+            self.by_property[s].setdefault(p.value, []).append(o)
             if isinstance(o, NamedNode):
                 self.into[o].append((p, s))
+                self.into_by_property[o].setdefault(p.value, []).append(s)
 
     # --- reading -------------------------------------------------------------------------------
 
     def objects(self, s: Subject, p: str) -> list[Object]:
-        return [o for q, o in self.out.get(s, ()) if q.value == p]
+        found = self.by_property.get(s)
+        return found.get(p, []) if found else []
 
     def first(self, s: Subject, p: str) -> Object | None:
-        for q, o in self.out.get(s, ()):
-            if q.value == p:
-                return o
-        return None
+        found = self.objects(s, p)
+        return found[0] if found else None
 
     def text(self, s: Subject, p: str) -> str | None:
         o = self.first(s, p)
@@ -78,18 +83,18 @@ class SiteGraph:
         return [o for o in self.objects(s, p) if isinstance(o, NamedNode)]
 
     def subjects(self, p: str, o: NamedNode) -> list[Subject]:
-        return [s for q, s in self.into.get(o, ()) if q.value == p]
+        found = self.into_by_property.get(o)
+        return found.get(p, []) if found else []
 
     def types(self, s: Subject) -> list[str]:
         return [o.value for o in self.iris(s, v.RDF_TYPE)]
 
     def has_type(self, s: Subject, cls: str) -> bool:
-        return cls in self.types(s)
+        return any(o.value == cls for o in self.objects(s, v.RDF_TYPE))
 
     def of_type(self, cls: str) -> list[NamedNode]:
         """The IRI subjects typed ``cls``, in the order the build wrote them (sorted)."""
-        return [s for p, s in self.into.get(NamedNode(cls), ()) if p.value == v.RDF_TYPE
-                and isinstance(s, NamedNode)]
+        return [s for s in self.subjects(v.RDF_TYPE, NamedNode(cls)) if isinstance(s, NamedNode)]
 
     def label(self, s: Subject, lang: str = "ja") -> str | None:
         """The resource's name in ``lang`` (SKOS preferred label, rdfs:label, title), else ``None``."""

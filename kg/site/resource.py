@@ -85,17 +85,18 @@ class ResourcePages:
         if measure is not None:
             found = g.iris(measure, K + "inEdition")
             return found[0] if found else None
-        for p, s in g.into.get(node, ()) if isinstance(node, NamedNode) else ():
-            if p.value == v.PROV_WAS_DERIVED_FROM and g.has_type(s, EDITION) and isinstance(s, NamedNode):
+        for s in g.subjects(v.PROV_WAS_DERIVED_FROM, node) if isinstance(node, NamedNode) else ():
+            if g.has_type(s, EDITION) and isinstance(s, NamedNode):
                 return s
         return None
 
     def measure_of(self, node: Subject) -> Subject | None:
         if not isinstance(node, NamedNode):
             return None
-        for p, s in self.g.into.get(node, ()):
-            if p.value in _OF_MEASURE and self.g.has_type(s, MEASURE):
-                return s
+        for prop in _OF_MEASURE:
+            for s in self.g.subjects(prop, node):
+                if self.g.has_type(s, MEASURE):
+                    return s
         return None
 
     def badge(self, edition: NamedNode | None) -> str | None:

@@ -18,6 +18,7 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,8 @@ DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 _LICENSE_NAMES = {DEFAULT_LICENSE: "CC BY 4.0（政府標準利用規約 第2.0版・公共データ利用規約 PDL1.0 と互換）"}
 #: Sitemaps hold at most 50,000 URLs each (sitemaps.org protocol).
 SITEMAP_LIMIT = 50_000
+#: From this many resources a site is written by worker processes (forking costs more for fewer).
+PARALLEL_FROM = 5_000
 _INDEX_PAGES = ("index", "plan/index", "org/index", "law/index", "search", "404")
 
 
@@ -65,8 +68,8 @@ def write_site(
 ) -> SiteResult:
     """Write the site of the build in ``build_dir`` to ``out_dir`` (replaced whole, atomically).
 
-    ``jobs`` worker processes write the resource pages (default: one per core, at most four;
-    the output does not depend on it).
+    ``jobs`` worker processes write the resource pages (default: one for a small site, one per
+    core up to four from :data:`PARALLEL_FROM` resources; the output does not depend on it).
     """
     manifest = read(build_dir)
     if safe_href(license_iri) is None:
@@ -77,8 +80,7 @@ def write_site(
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     make_shareable(stage)
     try:
-        workers = jobs if jobs is not None else min(4, os.cpu_count() or 1)
-        result = _Writer(manifest, stage, license_iri, report_to).write(max(1, workers))
+        result = _Writer(manifest, stage, license_iri, report_to).write(jobs)
         _replace(stage, target)
         return SiteResult(target, *result)
     finally:
@@ -170,8 +172,10 @@ class _Writer:
 
     # --- the site ----------------------------------------------------------------------------
 
-    def write(self, jobs: int) -> tuple[int, int, int]:
+    def write(self, jobs: int | None) -> tuple[int, int, int]:
         stems = sorted(self.resources)
+        if jobs is None:
+            jobs = min(4, os.cpu_count() or 1) if len(stems) >= PARALLEL_FROM else 1
         if jobs <= 1 or len(stems) < 2 * jobs or "fork" not in mp.get_all_start_methods():
             for stem in stems:
                 self._resource(stem, self.resources[stem])
@@ -183,10 +187,12 @@ class _Writer:
             size = -(-len(stems) // jobs)
             slices = [stems[i:i + size] for i in range(0, len(stems), size)]
             try:
-                with mp.get_context("fork").Pool(jobs) as pool:
+                with mp.get_context("fork").Pool(jobs, initializer=_worker_signals) as pool:
                     for files, html in pool.map(_write_slice, slices):
                         self.files += files
                         self.html += html
+                    pool.close()
+                    pool.join()
             finally:
                 _WORKER = None
         self._ontology()
@@ -309,6 +315,13 @@ class _Writer:
 
 
 _WORKER: _Writer | None = None
+
+
+def _worker_signals() -> None:
+    """A worker dies quietly when the pool ends it: it must not inherit a handler of the parent's
+    (the CLI turns SIGTERM into an exception, which a worker would print as a traceback)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _write_slice(stems: list[str]) -> tuple[int, int]:

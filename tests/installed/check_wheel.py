@@ -197,6 +197,9 @@ def check_wheel(wheel: Path, src: Path, version: str) -> None:
             f"modules: missing {sorted(modules - packaged)}, extra {sorted(packaged - modules)}",
         )
         check("kg/py.typed" in names, "kg/py.typed is not in the wheel")
+        site_data = {p.relative_to(src).as_posix() for folder in ("templates", "assets")
+                     for p in (src / "kg" / "site" / folder).iterdir() if p.is_file()}
+        check(site_data and site_data <= names, f"kg site's templates/assets missing: {sorted(site_data - names)}")
         info = f"kg-{version}.dist-info"
         metadata = zf.read(f"{info}/METADATA").decode()
         check(f"\nVersion: {version}\n" in metadata, f"METADATA does not say Version: {version}")
@@ -431,6 +434,21 @@ def check_catalog(kg: Kg) -> None:
         check((folder / name).is_file(), f"{folder / name} is missing:\n{out}")
 
 
+def check_site(kg: Kg) -> None:
+    """kg site from the wheel: its templates, style sheet and search script come from the wheel."""
+    out = kg("site").stdout
+    check(re.search(r"^wrote \d+ pages for \d+ resources", out, re.M), f"kg site said:\n{out}")
+    site = kg.user / "site"
+    for name in ("index.html", "plan/2023-06-09/measure/06-22.html", "plan/2023-06-09/measure/06-22.ttl",
+                 "plan/2023-06-09/measure/06-22.jsonld", "def/kg.html", "search.html", "search-index.js",
+                 "assets/style.css", "assets/search.js", ".well-known/void", "sitemap.xml", "404.html",
+                 "conneg/nginx-server.conf", "conneg/apache.htaccess"):
+        check((site / name).is_file(), f"{site / name} is missing:\n{out}")
+    page = (site / "plan/2023-06-09/measure/06-22.html").read_text(encoding="utf-8")
+    check('<html lang="ja">' in page and "医療高度化に資するPHRデータ流通基盤の構築" in page,
+          "the page of 06-22 does not show its name")
+
+
 def check_diff(venv: Path, work: Path) -> None:
     """kg diff from the wheel on kg's two test editions: shapes and queries come from the wheel."""
     user = work / "diff-user"
@@ -545,6 +563,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_export(kg, measures)
         with step("kg catalog"):
             check_catalog(kg)
+        with step("kg site"):
+            check_site(kg)
         with step("kg diff on two test editions"):
             check_diff(venv, work)
         with step("kg publish to an Oxigraph server"):
