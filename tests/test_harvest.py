@@ -22,6 +22,7 @@ from kg.errors import ConfigError, InputError
 from kg.harvest import FOLDER, GRAPH_FILE, harvest_egov
 from kg.harvest.client import CkanClient, HarvestError
 from kg.harvest.run import RESPONSES, STATE, State, harvest, read_packages, sha256_of
+from kg.manifest import read, verify
 from kg.store.embedded import EmbeddedStore
 from tests.ckan_server import CkanState, ckan_server
 from tests.paths import ROOT
@@ -243,6 +244,11 @@ def test_harvest_build_query_datasets_of_the_group_04_leads(tmp_path: Path, buil
     assert len([o for _, o in found if o == "da"]) == 20  # by e-Gov's publisher field
     assert not any(o == "meti" for _, o in found)  # 経産省 leads no measure of group 04
     assert len(found) == GROUP_04_DATASETS
+    # the build with the harvested graph still validates, and its manifest's hashes hold
+    verify(read(build))
+    _register()
+    checked = CliRunner().invoke(cli, ["validate", "--build-dir", str(build)])
+    assert checked.exit_code == 0 and "0 violation(s)" in checked.output, checked.output[-500:]
 
 
 def test_cli_harvest_then_offline_remap(tmp_path: Path, built: Path) -> None:
