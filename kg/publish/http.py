@@ -88,6 +88,10 @@ class _Retryable(Exception):
         self.unsent = unsent
 
 
+class _Refused(Exception):
+    """The store answered 401 to the credentials sent."""
+
+
 class NoAnswer(StoreError):
     """A request that must not be repeated got no answer (or a 5xx): the store may have done it or not.
 
@@ -115,6 +119,7 @@ class HttpClient:
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
         self.retries_done = 0
+        self._digest_only = False  # the store refused Basic without a challenge: send none
 
     def send(
         self,
@@ -150,11 +155,34 @@ class HttpClient:
     def _once(
         self, method: str, url: str, payload: Payload | None, headers: dict[str, str], timeout: float
     ) -> Response:
+        basic = self.credentials is not None and not self._digest_only
+        try:
+            return self._attempt(method, url, payload, headers, timeout, basic)
+        except _Refused:
+            if not basic:
+                raise StoreError(self._auth_message(method, url, 401)) from None
+            # Virtuoso's -auth endpoints answer Basic with a bare 401, no Digest challenge:
+            # ask again without Basic, so that the store challenges and Digest answers.
+            self._digest_only = True
+            try:
+                return self._attempt(method, url, payload, headers, timeout, False)
+            except _Refused:
+                raise StoreError(self._auth_message(method, url, 401)) from None
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        payload: Payload | None,
+        headers: dict[str, str],
+        timeout: float,
+        basic: bool,
+    ) -> Response:
         request = urllib.request.Request(url, method=method, headers=dict(headers))
         if payload is not None:
             request.data = payload  # an iterable body, iterated afresh for each sending
             request.add_header("Content-Length", str(payload.length()))
-        if self.credentials is not None:
+        if basic and self.credentials is not None:
             # Unredirected, so that a Digest answer to a challenge replaces it.
             request.add_unredirected_header("Authorization", self.credentials.basic_header())
         try:
@@ -169,6 +197,8 @@ class HttpClient:
             detail = redact(_detail(exc), self._secrets())
             if exc.code >= 500:
                 raise _Retryable(f"HTTP {exc.code} {detail}".rstrip()) from None
+            if exc.code == 401 and self.credentials is not None:
+                raise _Refused from None
             if exc.code in (401, 403):
                 raise StoreError(self._auth_message(method, url, exc.code)) from None
             raise StoreError(f"{method} {safe_url(url)}: HTTP {exc.code} {detail}".rstrip()) from None

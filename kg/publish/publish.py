@@ -133,7 +133,11 @@ def _by_update(client: StoreClient, manifest: Manifest, report: PublishReport, s
                 )
                 client.update_payload(body, timeout=_time_for(graph.triples, client.http.timeout))
         except StoreError as exc:
-            raise StoreError(f"{exc}\n{_state(client, manifest, graph, done)}") from None
+            # Virtuoso refuses blank nodes in INSERT DATA (SP031), and a template (INSERT … WHERE {})
+            # of a whole graph exceeds its compiler's limits: its path is the Graph Store Protocol.
+            hint = "\nthis store refuses blank nodes in INSERT DATA: publish with --gsp" if (
+                "Blank node" in str(exc)) else ""
+            raise StoreError(f"{exc}\n{_state(client, manifest, graph, done)}{hint}") from None
         done.append(graph.name)
         report.graphs.append(
             GraphPublished(graph.name, graph.iri, graph.triples, time.monotonic() - t0,
