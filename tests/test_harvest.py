@@ -295,3 +295,30 @@ def test_candidates_are_for_review_and_only_a_confirmation_links(tmp_path: Path,
                      encoding="utf-8")
     with pytest.raises(InputError, match="99-99"):
         harvest_egov("(the stored site)", tmp_path / "data", build, BASE, offline=True)
+
+
+def test_a_rebuild_keeps_the_harvested_catalog(tmp_path: Path, built: Path) -> None:
+    """Harvest, then `kg build` again (as after editing the curated table): the graph egov is still there."""
+    harvested_build(tmp_path, built)
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "editions", data / "editions")
+    out = tmp_path / "rebuilt"
+    _register()
+    res = CliRunner().invoke(cli, ["build", "-q", "--data-dir", str(data), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    [egov] = [g for g in read(out).graphs if g.name == "egov"]
+    expected = (data / FOLDER / GRAPH_FILE).read_text(encoding="utf-8")
+    assert (out / egov.files["ntriples"]).read_text(encoding="utf-8") == expected
+    assert egov.triples == expected.count("\n")
+
+
+def test_a_damaged_harvested_graph_stops_the_build(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "editions", data / "editions")
+    (data / FOLDER).mkdir(parents=True)
+    (data / FOLDER / GRAPH_FILE).write_text("<a> <b> .\n", encoding="utf-8")
+    _register()
+    res = CliRunner().invoke(cli, ["build", "-q", "--data-dir", str(data), "--out", str(tmp_path / "b")])
+    assert res.exit_code == 3, res.output
+    assert f"{data / FOLDER / GRAPH_FILE}: the harvested catalog graph is not valid N-Triples" in res.output
+    assert not (tmp_path / "b").exists()

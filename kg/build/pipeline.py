@@ -23,7 +23,7 @@ from kg.build.edition import read_edition
 from kg.build.lineage import LineageBook
 from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
 from kg.config import Settings
-from kg.errors import ConfigError, Position
+from kg.errors import ConfigError, InputError, Position
 from kg.files import FolderLock, make_shareable
 from kg.findings import Report, finding
 from kg.manifest import EditionEntry, Manifest
@@ -162,6 +162,14 @@ def _build_locked(
         sinks.append(lineage)
         lineage.add_block(lineage_triples(minter, book.new))
         graphs.append(write_graph_formats(stage, lineage, formats, _reference_prefixes(minter)))
+        harvested = _harvested_graph(settings.data_dir)
+        if harvested is not None:
+            # A catalog harvested into the data folder (kg harvest egov) stays in every rebuild.
+            name, path = harvested
+            egov = GraphSink(name, minter.graph(name), stage)
+            sinks.append(egov)
+            egov.add_block(_harvested_triples(path))
+            graphs.append(write_graph_formats(stage, egov, formats, _reference_prefixes(minter)))
         ref = GraphSink("reference", minter.graph("reference"), stage)
         ref.add_block(organization_triples(minter, gazetteer))
         ref.add_block(law_triples(minter, laws, ((m.decided, m.layout) for m in metas)))
@@ -189,6 +197,25 @@ def _build_locked(
         for sink in sinks:
             sink.close()
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _harvested_graph(data_dir: Path) -> tuple[str, Path] | None:
+    """The graph name and file of a catalog harvested into ``data_dir``, if there is one."""
+    # Imported here: the harvester's HTTP stack is not needed by a build without a harvest.
+    from kg.harvest import FOLDER, GRAPH_FILE
+    from kg.harvest.graph import GRAPH_NAME
+
+    path = data_dir / FOLDER / GRAPH_FILE
+    return (GRAPH_NAME, path) if path.is_file() else None
+
+
+def _harvested_triples(path: Path) -> list[Triple]:
+    """The triples of a harvested catalog graph (what kg harvest wrote); a damaged file stops the build."""
+    try:
+        return list(parse(path=path, format=RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        message = f"the harvested catalog graph is not valid N-Triples: {exc}"
+        raise InputError(message, Position(str(path))) from exc
 
 
 def _ontology_triples() -> list[Triple]:
