@@ -19,8 +19,9 @@ from click.testing import CliRunner
 
 from kg.cli import _register, cli
 from kg.errors import ConfigError, InputError
-from kg.harvest import FOLDER, GRAPH_FILE, harvest_egov
+from kg.harvest import FOLDER, GRAPH_FILE
 from kg.harvest.client import CkanClient, HarvestError
+from kg.harvest.egov import harvest_egov
 from kg.harvest.run import RESPONSES, STATE, State, harvest, read_packages, sha256_of
 from kg.manifest import read, verify
 from kg.store.embedded import EmbeddedStore

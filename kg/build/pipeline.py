@@ -26,6 +26,7 @@ from kg.config import Settings
 from kg.errors import ConfigError, InputError, Position
 from kg.files import FolderLock, make_shareable
 from kg.findings import Report, finding
+from kg.harvest import FOLDER, GRAPH_FILE, GRAPH_NAME
 from kg.manifest import EditionEntry, Manifest
 from kg.rdf.lineage import lineage_links, lineage_triples
 from kg.rdf.plan import PlanMapper
@@ -201,10 +202,6 @@ def _build_locked(
 
 def _harvested_graph(data_dir: Path) -> tuple[str, Path] | None:
     """The graph name and file of a catalog harvested into ``data_dir``, if there is one."""
-    # Imported here: the harvester's HTTP stack is not needed by a build without a harvest.
-    from kg.harvest import FOLDER, GRAPH_FILE
-    from kg.harvest.graph import GRAPH_NAME
-
     path = data_dir / FOLDER / GRAPH_FILE
     return (GRAPH_NAME, path) if path.is_file() else None
 

@@ -8,7 +8,7 @@ import click
 
 from kg.cli._common import reports_errors, settings_options
 from kg.config import Settings
-from kg.harvest import harvest_egov
+from kg.harvest.egov import harvest_egov
 
 #: The portal's CKAN site (the Action API is under /api/3/action/).
 EGOV = "https://data.e-gov.go.jp/data"

@@ -35,6 +35,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kg.errors import Position
 from kg.findings import Finding, finding
+from kg.harvest import GRAPH_NAME
 from kg.harvest.candidates import Candidate, MeasureText, candidates, confirmed_links, score_literal
 from kg.harvest.run import read_stored, sha256_of
 from kg.reference.egov_prefixes import load_prefixes
@@ -42,7 +43,6 @@ from kg.reference.organizations import Gazetteer, Organization, corporate_number
 from kg.vocabulary import DCAT, DCTERMS, FOAF, KG, PROV, RDF, RDF_TYPE, SKOS, SPDX, XSD
 
 #: The named graph of the harvested catalog, under the base IRI.
-GRAPH_NAME = "egov"
 _MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 #: The role of a candidate link (IANA link relation "related": DCAT 3's examples take roles from there).
 RELATED = "http://www.iana.org/assignments/relation/related"
