@@ -311,6 +311,9 @@ def test_a_rebuild_keeps_the_harvested_catalog(tmp_path: Path, built: Path) -> N
     expected = (data / FOLDER / GRAPH_FILE).read_text(encoding="utf-8")
     assert (out / egov.files["ntriples"]).read_text(encoding="utf-8") == expected
     assert egov.triples == expected.count("\n")
+    # harvest → build → query: the same answer as on the build the harvest was added to
+    rows = EmbeddedStore.open(out).select(GROUP_LEADS)["results"]["bindings"]
+    assert len({(r["name"]["value"], r["org"]["value"]) for r in rows}) == GROUP_04_DATASETS
 
 
 def test_a_damaged_harvested_graph_stops_the_build(tmp_path: Path) -> None:
