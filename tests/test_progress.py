@@ -3,6 +3,7 @@ terminal; never in a pipe or log unless asked (--progress), so scripted output s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,19 @@ def test_publish_is_quiet_off_a_terminal(built: Path, oxigraph_server: OxigraphS
     code, _, err = _kg("publish", "--endpoint", oxigraph_server.query_url, "--build-dir", str(built))
     assert code == 0, err
     assert err == ""
+
+
+def test_publish_to_a_store_that_never_answers_says_so_while_it_waits(built: Path) -> None:
+    """Point 5: a server that accepts and never answers left kg silent for minutes."""
+    import socket
+
+    with socket.socket() as s:  # accepts connections, never answers
+        s.bind(("127.0.0.1", 0))
+        s.listen(16)
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/query"
+        code, _, err = _kg("publish", "--endpoint", url, "--build-dir", str(built), "--timeout", "0.3",
+                           "--retries", "1", "--progress")
+    assert code == 5, err
+    retrying = rf"POST {re.escape(url[:-6])}/update: no answer within [0-9.]+ s; retrying in 0.5 s"
+    assert re.search(retrying, err)
+    assert "kg: error: " in err and "Traceback" not in err

@@ -113,8 +113,10 @@ class HttpClient:
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
         self.credentials = credentials
+        self.on_retry = on_retry  # told of each retry, for a progress display
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
@@ -150,6 +152,8 @@ class HttpClient:
                     raise StoreError(f"{method} {safe_url(url)}: {exc} (gave up after "
                                      f"{self.retry.attempts} attempts)") from None
                 self.retries_done += 1
+                if self.on_retry is not None:
+                    self.on_retry(f"{method} {safe_url(url)}: {exc}; retrying in {delay:g} s")
                 self.sleep(delay)
 
     def _once(

@@ -96,7 +96,7 @@ def publish(
     manifest = read(build_dir)
     verify(manifest, lambda name: say(f"verifying {name}"))
     creds = credentials if credentials is not None else find_credentials(endpoints.update)
-    http = HttpClient(creds, timeout=timeout, retry=retry, sleep=sleep)
+    http = HttpClient(creds, timeout=timeout, retry=retry, sleep=sleep, on_retry=say)
     client = StoreClient(endpoints, http)
     report = PublishReport(safe_url(endpoints.update))
     start = time.monotonic()
