@@ -27,7 +27,7 @@ from lxml import html as lxml_html
 from kg import vocabulary as v
 from kg.errors import ConfigError
 from kg.manifest import read
-from kg.site import write_site
+from kg.site import pictures, write_site
 from kg.site.paths import resource_stem
 from tests.site_support import ids, links, pages, resolve
 
@@ -357,3 +357,20 @@ def test_the_bundled_site_is_written_in_under_two_seconds(built: Path, tmp_path:
         times.append(resource.getrusage(resource.RUSAGE_SELF).ru_utime - start)
         assert result.resources > 400 and result.pages == result.resources + 7
     assert min(times) < 2.0, [f"{t:.2f} s" for t in times]
+
+
+def test_the_coverage_matrix_stays_readable_from_48_to_2000_measures() -> None:
+    """Up to 200 measures a row per measure; beyond, a row per group, so 2,000 measures fit a screen."""
+    columns = [(f"a{i}", f"条{i}", f"a{i}.html") for i in range(30)]
+
+    def draw(n: int) -> pictures.Matrix:
+        rows = [(f"{i // 40:02d}-{i:04d}", f"{i // 40:02d}-{i:04d}", f"m{i}.html") for i in range(n)]
+        marks = [pictures.MarkCell(key, f"a{i % 30}", "◎", "low") for i, (key, _, _) in enumerate(rows)]
+        groups = {key: key[:2] for key, _, _ in rows}
+        return pictures.matrix(rows, columns, marks, groups, {g: f"#group-{g}" for g in groups.values()})
+
+    small, large = draw(48), draw(2000)
+    assert not small.grouped and len(small.rows) == 48 and len(small.cells) == 48
+    assert large.grouped and len(large.rows) == 50 and large.height < 1300
+    assert sum(int(c.glyph) for c in large.cells) == 2000  # every mark counted in its group's cell
+    assert all(c.href and c.href.startswith("#group-") for c in large.cells)

@@ -87,6 +87,9 @@ class Linker:
         stem = self.stem(iri)
         if stem is not None:
             return Link(name, iri, self.to(page, stem, paths.anchor(iri)))
+        local = paths.site_file(iri, self.base)
+        if local is not None:  # a dump or the VoID document: the file in this copy of the site
+            return Link(name, iri, self.file(page, local))
         return Link(name, iri, safe_href(iri), external=True)
 
     def prop(self, iri: str, page: str) -> Link:

@@ -53,6 +53,14 @@ def resource_stem(iri: str, base: str) -> str | None:
     return stem
 
 
+def site_file(iri: str, base: str) -> str | None:
+    """The site's own file an IRI under the base names (``{base}dumps/reference.nt``), if any."""
+    if not iri.startswith(base):
+        return None
+    rest = iri[len(base):]
+    return rest if rest.split("/", 1)[0] in RESERVED_FOLDERS and ".." not in rest.split("/") else None
+
+
 def anchor(iri: str) -> str:
     """The anchor of an ontology term on the ontology page (``Measure`` for ``kg:Measure``)."""
     return iri[len(v.KG):] if iri.startswith(v.KG) else ""
