@@ -11,7 +11,7 @@ set-at-a-time SPARQL checks and the lookups that trace a result to its source.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,19 +36,39 @@ FORMATS_BY_SUFFIX: dict[str, ox.RdfFormat] = {
 
 @dataclass
 class LoadedData:
-    """The graphs to validate, in both stores, and a label per named graph.
+    """The graphs to validate, in an Oxigraph store, and a label per named graph.
 
     ``labels`` maps a named graph's IRI to what a person knows it by: the
     graph's name in ``manifest.json`` or the file it was read from.
+    ``sources`` are the N-Triples files it was loaded from, if it was (a
+    partitioned validation reads them again rather than the store).
+    :attr:`graph`, the rdflib copy of the union that pyshacl validates, is made
+    on first use: a partitioned validation never makes it.
     """
 
     store: ox.Store
-    graph: Graph
     labels: dict[str, str]
+    sources: tuple[Path, ...] = ()
+    _graph: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = to_rdflib(self.store)
+        return self._graph
 
     @property
     def triples(self) -> int:
-        return len(self.graph)
+        """Distinct triples of the union of the graphs."""
+        if self._graph is not None:
+            return len(self._graph)
+        solutions = self.store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+            use_default_graph_as_union=True,
+        )
+        assert isinstance(solutions, ox.QuerySolutions)
+        count = next(iter(solutions))["n"]
+        return int(count.value) if isinstance(count, ox.Literal) else 0
 
 
 def load(source: DataSource) -> LoadedData:
@@ -60,12 +80,12 @@ def load(source: DataSource) -> LoadedData:
     elif isinstance(source, Graph):
         _load_rdflib(store, source)
     elif isinstance(source, (str, Path)) and Path(source).is_dir():
-        labels = _load_ntriples(store, manifest_graphs(Path(source)))
+        return load_graphs(manifest_graphs(Path(source)))
     else:
         paths = [Path(source)] if isinstance(source, (str, Path)) else [Path(p) for p in source]
         for path in paths:
             labels.update(_load_file(store, path))
-    return LoadedData(store, to_rdflib(store), labels)
+    return LoadedData(store, labels)
 
 
 def manifest_graphs(build_dir: Path) -> list[tuple[str, str, Path]]:
@@ -82,9 +102,10 @@ def manifest_graphs(build_dir: Path) -> list[tuple[str, str, Path]]:
 
 def load_graphs(graphs: Iterable[tuple[str, str, Path]]) -> LoadedData:
     """Load N-Triples files, each ``(name, graph IRI, path)`` into its named graph."""
+    graphs = list(graphs)
     store = ox.Store()
     labels = _load_ntriples(store, graphs)
-    return LoadedData(store, to_rdflib(store), labels)
+    return LoadedData(store, labels, tuple(path for _name, _iri, path in graphs))
 
 
 def _load_ntriples(store: ox.Store, graphs: Iterable[tuple[str, str, Path]]) -> dict[str, str]:
@@ -129,6 +150,19 @@ def _load_rdflib(store: ox.Store, graph: Graph) -> None:
     data = graph.serialize(format="nquads" if graph.context_aware else "nt", encoding="utf-8")
     fmt = ox.RdfFormat.N_QUADS if graph.context_aware else ox.RdfFormat.N_TRIPLES
     store.bulk_load(input=data, format=fmt)
+
+
+def dump_ntriples(store: ox.Store, folder: Path) -> tuple[Path, ...]:
+    """Each graph of ``store`` (the default graph too) as an N-Triples file under ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    graphs += sorted(store.named_graphs(), key=str)
+    paths = []
+    for index, graph in enumerate(graphs):
+        path = folder / f"graph-{index}.nt"
+        store.dump(path, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        paths.append(path)
+    return tuple(paths)
 
 
 def to_rdflib(store: ox.Store) -> Graph:

@@ -109,9 +109,12 @@ class ShapeResult:
         return finding(f"shacl-{self.severity}", self.position, raw=self.value, message=text)
 
     def sort_key(self) -> tuple[object, ...]:
+        """Violations first, then by file, line, measure, node…; total, so that the order never
+        depends on the order the results were found in (one pyshacl run or several partitions)."""
         rank = list(ResultSeverity).index(self.severity)
         return (rank, self.file or "~", self.line or 0, self.measure_id or "~", self.focus_node,
-                self.path or "", self.value or "", self.shape or "")
+                self.path or "", self.value or "", self.shape or "", self.constraint or "",
+                self.message_en, self.message_ja, self.graph or "", self.column or 0, self.other_measures)
 
 
 def read_report(report: Graph) -> list[RawResult]:

@@ -1,0 +1,79 @@
+"""pyshacl on the core shapes: the shapes prepared once per process, and one run on one rdflib graph.
+
+Shared by the whole-graph run (:func:`kg.validate.validate`) and the partitioned
+one (:mod:`kg.validate.partition`), whose worker processes call :func:`core_results`
+on their own part of the data. The pyshacl options are explained in
+:mod:`kg.validate`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+from rdflib import Graph
+from rdflib.term import Node
+
+from kg.errors import ConfigError
+from kg.validate.data import rdflib_term
+from kg.validate.results import RawResult, read_report
+from kg.validate.shapes import SparqlCheck, load_shapes, split_shapes
+
+
+@functools.lru_cache(maxsize=4)
+def prepared_shapes(paths: tuple[Path, ...]) -> tuple[Graph, tuple[SparqlCheck, ...]]:
+    """Shapes parsed and split once per process (pyshacl only reads the shapes graph)."""
+    core, checks = split_shapes(load_shapes(paths))
+    return core, tuple(checks)
+
+
+def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
+    """pyshacl's report graph for ``data`` (validated in place: it must be a graph of our own)."""
+    # pyshacl logs each shape it cannot use as a warning; our shapes are checked by tests.
+    logging.getLogger("pyshacl").setLevel(logging.ERROR)
+    try:
+        _conforms, report, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=None,
+            inference=None,
+            abort_on_first=False,
+            allow_infos=True,
+            allow_warnings=True,
+            advanced=False,
+            js=False,
+            meta_shacl=False,
+            inplace=True,
+        )
+    except (pyshacl.errors.ShapeLoadError, pyshacl.errors.ConstraintLoadError,
+            pyshacl.errors.ReportableRuntimeError) as exc:
+        raise ConfigError(f"the shapes cannot be used: {exc}") from exc
+    if not isinstance(report, Graph):
+        raise ConfigError(f"pyshacl gave no report graph: {report!r}")
+    return report
+
+
+def graph_of(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    """An rdflib graph of Oxigraph triples (a term cache: IRIs repeat a lot)."""
+    cache: dict[object, Node] = {}
+
+    def term(t: object) -> Node:
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = rdflib_term(t)
+        return found
+
+    graph = Graph()
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
+    return graph
+
+
+def core_results(files: Sequence[Path], shape_paths: tuple[Path, ...]) -> list[RawResult]:
+    """The core shapes' results on the union of N-Triples ``files`` (a partition, in a worker)."""
+    core, _checks = prepared_shapes(shape_paths)
+    graph = graph_of(t for f in files for t in ox.parse(path=f, format=ox.RdfFormat.N_TRIPLES))
+    return read_report(run_pyshacl(graph, core))

@@ -1,0 +1,124 @@
+"""Partitioned validation (kg/validate/partition.py) gives the whole-graph run's results, in its order.
+
+The data: 1,000 synthetic measures (bench/generate.py) built by kg build, with
+violations planted where partitions meet: a KPI claimed by a measure of
+another partition, a measure whose lineage is another measure's, a row no
+measure derives from, a measure led by something that is no organisation,
+a broken organisation (global data), a missing name, a wrong datatype, an
+unknown property (closed shapes), an edition without its source file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.build.pipeline import build
+from kg.config import load_settings
+from kg.validate import ResultSeverity, validate
+from kg.validate.core import prepared_shapes
+from kg.validate.partition import GLOBAL, Partitioner, partition_safe
+from kg.validate.shapes import shape_files
+from tests.paths import ROOT
+
+KG = "https://kg.example.jp/def/kg#"
+PLAN = "https://kg.example.jp/plan/2022-06-07/"
+GRAPH = "plan-2022-06-07.nt"
+
+
+def _generator() -> object:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("synthetic") / "data"
+    _generator().generate(1000, 11, data / "editions" / "2099")  # type: ignore[attr-defined]
+    for entry in (ROOT / "data").iterdir():
+        if entry.name != "editions":
+            (data / entry.name).symlink_to(entry)
+    out = tmp_path_factory.mktemp("built") / "build"
+    result = build(load_settings(ROOT).with_overrides(data_dir=data), out_dir=out, formats=("nt",))
+    assert result.written, [str(f) for f in result.report.errors][:5]
+    return out
+
+
+def _plant(build_dir: Path, target: Path) -> None:
+    """Copy the build and break it where partitions meet."""
+    shutil.copytree(build_dir, target)
+    plan = target / GRAPH
+    lines = plan.read_text(encoding="utf-8").splitlines(keepends=True)
+    measures = sorted({line.split(" ", 1)[0] for line in lines if line.startswith(f"<{PLAN}measure/")})
+    kpis = [line for line in lines if line.startswith(f"<{PLAN}measure/") and f"<{KG}hasKPI>" in line]
+    partitioner = Partitioner(5)
+    first = measures[0]
+    # a measure of another partition claims a KPI: the KPI has two measures (an inverse path across parts)
+    other = next(m for m in measures if partitioner.of(m) != partitioner.of(kpis[0].split(" ")[2]))
+    added = [f"{other} <{KG}hasKPI> {kpis[0].split(' ')[2]} .\n"]
+    # a measure whose lineage is another measure's (two lineages; a lineage's member in another part)
+    lineage = next(line for line in lines if line.startswith(measures[-1]) and f"<{KG}lineage>" in line)
+    added.append(f"{measures[1]} <{KG}lineage> {lineage.split(' ')[2]} .\n")
+    # a measure led by a node that is no organisation (sh:class on a value of another partition)
+    added.append(f"{measures[2]} <{KG}ledBy> {kpis[1].split(' ')[2]} .\n")
+    # a row no measure derives from, a wrong datatype, an unknown property
+    added.append(f"<{PLAN}row/999999> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{KG}SourceRow> .\n")
+    added.append(f'{measures[3]} <http://purl.org/dc/terms/identifier> "x"^^<{KG}bogus> .\n')
+    added.append(f'{measures[4]} <{KG}notInTheVocabulary> "1" .\n')
+    removed = {line for line in lines if line.startswith(first) and "rdf-schema#label" in line}
+    removed |= {line for line in lines if line.startswith(f"<{PLAN[:-1]}>") and "prov#wasDerivedFrom" in line}
+    plan.write_text("".join([line for line in lines if line not in removed] + added), encoding="utf-8")
+    # global data: an organisation with a 12-digit 法人番号, a focus node in every part's context
+    ref = target / "reference.nt"
+    text = ref.read_text(encoding="utf-8")
+    number = next(line for line in text.splitlines() if f"<{KG}corporateNumber> \"" in line)
+    value = number.split('"')[1]
+    ref.write_text(text.replace(number, number.replace(f'"{value}"', f'"{value[:-1]}"')), encoding="utf-8")
+
+
+def test_the_shapes_can_be_partitioned() -> None:
+    core, _checks = prepared_shapes(tuple(shape_files()))
+    assert partition_safe(core)
+
+
+def test_nodes_of_a_measure_share_its_partition() -> None:
+    p = Partitioner(7)
+    measure = p.of(f"<{PLAN}measure/06-22>")
+    assert measure != GLOBAL
+    for node in (f"{PLAN}kpi/06-22-3", f"{PLAN}kpi/06-22-3/figure/1", f"{PLAN}mark/06-22-1",
+                 f"{PLAN}participation/06-22-2", "https://kg.example.jp/lineage/2022-06-07/06-22"):
+        assert p.of(f"<{node}>") == measure, node
+    assert p.of("<https://kg.example.jp/org/1000012010001>") == GLOBAL
+    assert p.of(f"<{PLAN[:-1]}>") == GLOBAL
+
+
+def test_partitioned_results_equal_the_whole_graph_run(synthetic_build: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    _plant(synthetic_build, broken)
+    whole = validate(broken, parts=0)
+    parts = validate(broken, parts=5, jobs=2)
+    assert parts.results == whole.results  # the same results in the same order
+    assert parts.triples == whole.triples
+    violations = whole.violations
+    shapes = {r.shape.rsplit("#", 1)[-1] for r in violations if r.shape}
+    # every planted violation is found (and so found by both runs)
+    for shape in ("KPI-measure", "Measure-label", "Measure-lineage", "Measure-ledBy", "SourceRow-measure",
+                  "PlanEdition-wasDerivedFrom", "GovernmentOrganization-corporateNumber"):
+        assert shape in shapes, (shape, sorted(shapes))
+    closed = [r for r in violations if "notInTheVocabulary" in (r.path or "")]
+    assert closed and closed[0].severity is ResultSeverity.VIOLATION
+    assert len(violations) >= 9
+
+
+def test_partitioned_results_equal_on_clean_data(synthetic_build: Path) -> None:
+    whole = validate(synthetic_build, parts=0)
+    parts = validate(synthetic_build, parts=3, jobs=1)
+    assert parts.results == whole.results and whole.warnings and not whole.violations
