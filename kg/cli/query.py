@@ -9,17 +9,10 @@ import click
 from kg.cli._common import reports_errors
 from kg.config import load_settings
 from kg.errors import KgError
-from kg.query import (
-    FORMATS,
-    bundled_queries,
-    catalogue_listing,
-    find_query,
-    parse_assignments,
-    query,
-    query_help,
-    render,
-)
-from kg.store.remote import DEFAULT_TIMEOUT
+from kg.query.catalogue import bundled_queries, find_query
+from kg.query.describe import catalogue_listing, query_help
+from kg.query.output import FORMATS, render
+from kg.store.target import DEFAULT_TIMEOUT
 
 _HELP_FLAGS = ("-h", "--help")
 
@@ -93,6 +86,8 @@ def command(
     if list_only or name is None:
         click.echo(catalogue_listing(bundled_queries()), nl=False)
         return
+    from kg.query.run import parse_assignments, query  # the stores and the HTTP client: only to run
+
     answer = query(
         name,
         parse_assignments(params),

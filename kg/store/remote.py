@@ -27,9 +27,9 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from kg.errors import QueryError, StoreError
 from kg.store.credentials import USER_VAR, Credentials, check_url, redact, safe_url
-from kg.store.target import Results
+from kg.store.target import DEFAULT_TIMEOUT, Results
 
-DEFAULT_TIMEOUT = 60.0
+__all__ = ["DEFAULT_TIMEOUT", "RemoteEndpoint"]
 
 
 class RemoteEndpoint:

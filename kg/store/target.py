@@ -8,6 +8,9 @@ from typing import Any, Protocol
 #: ``head``/``boolean``): the one exchange format, so that embedded and remote
 #: answers can be compared, and ``--format json`` is the answer itself.
 Results = dict[str, Any]
+#: Seconds a remote endpoint may take to answer (here, not in kg.store.remote, so that the CLI can
+#: show it without importing the HTTP client).
+DEFAULT_TIMEOUT = 60.0
 
 
 class SparqlTarget(Protocol):
