@@ -1,47 +1,46 @@
-"""Benchmark ``kg build`` against Morph-KGC on synthetic editions.
+"""Benchmark what users run: the default ``kg build`` (every format, SHACL on), its stages, and peers.
 
 For each size (default 1k, 10k, 100k measures) this generates a synthetic
-edition with bench/generate.py (cached under bench/out/data/), then times
-in a fresh child process per run:
+edition with bench/generate.py (cached under bench/out/data/), then runs, each
+in a fresh child process, interleaved (every tool once, then again for
+``--repeat``), so that ratios hold on a noisy machine:
 
-  kg       kg build --data-dir <dir> --out <tmp> --formats nt --no-validate
-  morph    python -m morph_kgc <config>   (bench/mapping.rml.ttl over rows.csv)
+  kg            kg build --data-dir <dir> --out <tmp>            (the default build)
+  kg-nt         kg build … --formats nt --no-validate            (read, normalise, map, N-Triples)
+  stages        kg's Turtle, TriG and JSON-LD writers, each alone, on the default build's
+                N-Triples (bench/stages.py), and ``kg validate`` of that build
+  floor         pyoxigraph parsing and re-writing kg's own output, per format (bench/stages.py)
+  morph         Morph-KGC writing kg's plan graph from long, normalised CSV tables with a
+                generated RML mapping (bench/tables.py); its output is compared with kg's
+                graph for isomorphism at 1k
+  morph-rows    Morph-KGC on the flat rows.csv with bench/mapping.rml.ttl (the earlier baseline)
 
-and once the bundled edition (``kg build --out <tmp>``, default data).
+and once the bundled edition (``kg build``) and start-up (``kg --help``,
+``kg query --list``).
 
 Wall time is measured around the command; peak memory is the larger of the
-child's ``ru_maxrss`` (getrusage RUSAGE_CHILDREN in a fresh wrapper process,
-so runs do not pollute each other) and the peak of the process tree's
-summed proportional set size (PSS), sampled from /proc: Morph-KGC forks
-worker processes, whose memory ru_maxrss would not add up.
+child's ``ru_maxrss`` and the peak of the process tree's summed PSS, sampled
+from /proc (kg's and Morph-KGC's worker processes count). The 1-minute load
+average before each run is recorded: the machine may be shared.
 
-Prints a Markdown table and PASS/FAIL lines for the targets, and writes
-bench/out/results.json. The targets are checked here, never in a timed test.
+Prints a Markdown table and PASS/FAIL lines for the targets (bench/report.py),
+and writes bench/out/results.json. The targets are checked here, never in a timed test.
 
-Usage (from the repository root, in a venv with kg and morph-kgc)::
-
-    python bench/run.py                       # 1k, 10k, 100k
-    python bench/run.py --sizes 1k,10k --tools kg,morph
+    python bench/run.py                       # 1k, 10k, 100k, every tool
+    python bench/run.py --sizes 1k,10k --tools kg,stages,floor
 """
 
 from __future__ import annotations
 
 import argparse
-import configparser
-import contextlib
-import hashlib
-import itertools
 import json
 import os
 import platform
-import resource
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,98 +50,16 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402  (bench/generate.py)
+import tables  # noqa: E402  (bench/tables.py)
+from cache import count_triples, dataset, parse_size, sha256  # noqa: E402
+from measure import measure_main  # noqa: E402
+from report import FLOORS, Run, add_growth, check_targets, label, table  # noqa: E402
 
 DEFAULT_SIZES = "1k,10k,100k"
-TOOLS = ("kg", "morph", "bundled")
+TOOLS = ("kg", "kg-nt", "stages", "floor", "morph", "morph-rows", "bundled", "startup")
+WRITERS = ("ttl", "trig", "jsonld")
 MIB = 2**20
-
-# Targets (checked by this script only).
-TARGET_PEAK_MIB = 1024.0
-TARGET_GROWTH = 11.0
-TARGET_BUNDLED_S = 2.0
-GROWTH_FROM, GROWTH_TO = 10_000, 100_000
-
-
-# --------------------------------------------------------------------------
-# The measuring wrapper: ``run.py _measure RESULT LOG TIMEOUT -- CMD...``
-# runs CMD in a new session, samples the tree's PSS, writes RESULT (JSON).
-
-
-def _tree_pss_kib(root: int) -> int:
-    """Summed proportional set size (KiB) of ``root`` and all its descendants.
-
-    PSS, not RSS: Morph-KGC's forked workers share copy-on-write pages with
-    their parent, which a sum of RSS would count several times. Falls back
-    to VmRSS where smaps_rollup is missing.
-    """
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # the command name may contain spaces or parentheses: split after the last ')'
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
-    tree, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    total = 0
-    for pid in tree:
-        for name, key in (("smaps_rollup", b"Pss:"), ("status", b"VmRSS:")):
-            try:
-                with open(f"/proc/{pid}/{name}", "rb") as f:
-                    value = next((int(line.split()[1]) for line in f if line.startswith(key)), None)
-            except OSError:
-                continue
-            if value is not None:
-                total += value
-                break
-    return total
-
-
-def _measure_main(argv: list[str]) -> int:
-    result_path, log_path, timeout_s = argv[0], argv[1], float(argv[2])
-    cmd = argv[argv.index("--") + 1 :]
-    timed_out = False
-    peak_tree = 0
-    with open(log_path, "wb") as log:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        interval = 0.01
-        while proc.poll() is None:
-            with contextlib.suppress(OSError, ValueError, IndexError):  # a process that just exited
-                peak_tree = max(peak_tree, _tree_pss_kib(proc.pid))
-            if time.perf_counter() - t0 > timeout_s:
-                timed_out = True
-                os.killpg(proc.pid, signal.SIGKILL)  # the session we started, nothing else
-                proc.wait()
-                break
-            time.sleep(interval)
-            interval = min(0.1, interval * 1.5)
-        wall = time.perf_counter() - t0
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    Path(result_path).write_text(
-        json.dumps(
-            {
-                "returncode": proc.returncode,
-                "timed_out": timed_out,
-                "wall_s": wall,
-                "maxrss_kib": ru.ru_maxrss,  # KiB on Linux
-                "tree_peak_kib": peak_tree,
-                "user_s": ru.ru_utime,
-                "sys_s": ru.ru_stime,
-            }
-        )
-    )
-    return 0
+ISOMORPHISM_AT = 1000
 
 
 # --------------------------------------------------------------------------
@@ -150,90 +67,16 @@ def _measure_main(argv: list[str]) -> int:
 
 
 @dataclass
-class Run:
-    size: str  # "1000", "10000", … or "bundled"
+class Job:
+    """One command to time: which tool, at which size, what it writes, whether to count its triples."""
+
+    size: str
     tool: str
-    status: str  # ok | failed | timeout | not available
+    command: list[str]
+    run_dir: Path
+    output: Path | None
+    count: bool = False
     measures: int | None = None
-    wall_s: float | None = None
-    walls_s: list[float] = field(default_factory=list)
-    peak_mib: float | None = None
-    maxrss_mib: float | None = None
-    tree_peak_mib: float | None = None
-    cpu_s: float | None = None
-    triples: int | None = None
-    triples_per_s: float | None = None
-    growth: float | None = None
-    growth_from: str | None = None
-    command: list[str] = field(default_factory=list)
-    log: str | None = None
-    note: str | None = None
-
-
-def parse_size(text: str) -> int:
-    t = text.strip().lower().replace("_", "")
-    mult = 1
-    if t.endswith("k"):
-        mult, t = 1000, t[:-1]
-    elif t.endswith("m"):
-        mult, t = 1_000_000, t[:-1]
-    return int(float(t) * mult)
-
-
-def label(n: int) -> str:
-    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def dataset(n: int, seed: int, out: Path, regenerate: bool) -> Path:
-    """The cached data dir for n measures: <cache>/data with editions/2099/ and links to the rest."""
-    root = out / "data" / f"n{n}-s{seed}"
-    data = root / "data"
-    edition = data / "editions" / str(generate.YEAR)
-    stamp = {
-        "measures": n,
-        "seed": seed,
-        "generator": _sha256(Path(generate.__file__)),
-        "source": _sha256(generate.DEFAULT_SOURCE),
-        "layout": _sha256(generate.layout_toml(generate.DEFAULT_SOURCE)),
-    }
-    stamp_path = root / "stamp.json"
-    fresh = (
-        not regenerate
-        and stamp_path.exists()
-        and json.loads(stamp_path.read_text()) == stamp
-        and (edition / generate.EDITION_TXT).exists()
-    )
-    if not fresh:
-        if root.exists():
-            shutil.rmtree(root)
-        t0 = time.perf_counter()
-        generate.generate(n, seed, edition)
-        print(f"  generated {label(n)} measures in {time.perf_counter() - t0:.1f} s -> {edition}", flush=True)
-        # everything else kg may read (reference tables, curated fixes) comes from the repo
-        for entry in sorted((REPO / "data").iterdir()):
-            if entry.name != "editions":
-                (data / entry.name).symlink_to(entry.resolve(), target_is_directory=entry.is_dir())
-        stamp_path.write_text(json.dumps(stamp, indent=2))
-    return data
-
-
-def count_triples(paths: list[Path]) -> int:
-    n = 0
-    for p in paths:
-        with p.open("rb") as f:
-            for line in f:
-                s = line.strip()
-                if s and not s.startswith(b"#"):
-                    n += 1
-    return n
 
 
 def measure(cmd: list[str], run_dir: Path, timeout: float, cwd: Path = REPO) -> dict[str, Any]:
@@ -253,30 +96,32 @@ def measure(cmd: list[str], run_dir: Path, timeout: float, cwd: Path = REPO) -> 
     return measured
 
 
-def execute(
-    tool: str,
-    size: str,
-    cmd: list[str],
-    run_dir: Path,
-    outputs: Path,
-    args: argparse.Namespace,
-    measures: int | None,
-) -> Run:
-    run = Run(size=size, tool=tool, status="ok", measures=measures, command=cmd, log=str(run_dir / "log.txt"))
-    results = []
-    for _ in range(args.repeat):
-        if outputs.exists():
-            shutil.rmtree(outputs) if outputs.is_dir() else outputs.unlink()
-        m = measure(cmd, run_dir, args.timeout)
-        results.append(m)
-        if m["timed_out"] or m["returncode"] != 0:
-            break
-    last = results[-1]
-    if last["timed_out"]:
-        run.status = "timeout"
-    elif last["returncode"] != 0:
-        run.status = "failed"
-        run.note = f"exit {last['returncode']}; see {run.log}"
+def once(job: Job, timeout: float) -> dict[str, Any]:
+    job.run_dir.mkdir(parents=True, exist_ok=True)
+    if job.output is not None and job.output.exists():
+        shutil.rmtree(job.output) if job.output.is_dir() else job.output.unlink()
+    load = os.getloadavg()[0]
+    m = measure(job.command, job.run_dir, timeout)
+    m["load"] = load
+    if m["returncode"] == 0 and not m["timed_out"] and job.count and job.output is not None:
+        files = sorted(job.output.rglob("*.nt")) if job.output.is_dir() else [job.output]
+        m["triples"] = count_triples([f for f in files if f.is_file()])
+    return m
+
+
+def summarise(job: Job, results: list[dict[str, Any]]) -> Run:
+    run = Run(
+        size=job.size,
+        tool=job.tool,
+        status="ok",
+        measures=job.measures,
+        command=job.command,
+        log=str(job.run_dir / "log.txt"),
+    )
+    bad = [r for r in results if r["timed_out"] or r["returncode"] != 0]
+    if bad:
+        run.status = "timeout" if bad[0]["timed_out"] else "failed"
+        run.note = f"exit {bad[0]['returncode']}; see {run.log}"
     walls = [r["wall_s"] for r in results]
     run.walls_s = [round(w, 3) for w in walls]
     run.wall_s = statistics.median(walls)
@@ -284,19 +129,18 @@ def execute(
     run.tree_peak_mib = max(r["tree_peak_kib"] for r in results) / 1024
     run.peak_mib = max(run.maxrss_mib, run.tree_peak_mib)
     run.cpu_s = statistics.median(r["user_s"] + r["sys_s"] for r in results)
-    if run.status == "ok":
-        files = sorted(outputs.rglob("*.nt")) if outputs.is_dir() else [outputs]
-        run.triples = count_triples([f for f in files if f.is_file()])
+    run.load = [round(r["load"], 2) for r in results]
+    counted = [r["triples"] for r in results if "triples" in r]
+    if counted:
+        run.triples = counted[-1]
         run.triples_per_s = run.triples / run.wall_s if run.wall_s else None
-        if not args.keep_output:
-            shutil.rmtree(outputs) if outputs.is_dir() else outputs.unlink()
     return run
 
 
 def kg_command(args: argparse.Namespace) -> list[str] | None:
     """The kg command, or None when ``kg build`` is not available."""
     if args.kg:
-        cmd = args.kg.split()
+        cmd: list[str] = args.kg.split()
     else:
         beside = Path(sys.executable).parent / "kg"
         found = str(beside) if beside.exists() else shutil.which("kg")
@@ -324,7 +168,10 @@ def morph_available(python: str) -> str | None:
     return probe.stdout.strip() if probe.returncode == 0 else None
 
 
-def morph_config(run_dir: Path, rows_csv: Path, output: Path, processes: int | None) -> Path:
+def morph_rows_config(run_dir: Path, rows_csv: Path, output: Path, processes: int | None) -> Path:
+    """The earlier baseline's config: bench/morph-kgc.ini with its paths set."""
+    import configparser
+
     cfg = configparser.ConfigParser(interpolation=None)
     cfg.optionxform = str  # type: ignore[assignment,method-assign]
     cfg.read(BENCH / "morph-kgc.ini", encoding="utf-8")
@@ -334,99 +181,191 @@ def morph_config(run_dir: Path, rows_csv: Path, output: Path, processes: int | N
     if processes:
         cfg["CONFIGURATION"]["number_of_processes"] = str(processes)
     path = run_dir / "config.ini"
+    run_dir.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:
         cfg.write(f)
     return path
 
 
-# --------------------------------------------------------------------------
-# Report
+def long_tables(n: int, seed: int, out: Path, kg: list[str], data: Path, timeout: float) -> Path:
+    """The long tables and mapping for size n (cached): from a kg N-Triples build of the same edition."""
+    root = out / "tables" / f"n{n}-s{seed}"
+    mapping = root / "mapping.rml.ttl"
+    stamp = {
+        "edition": sha256(data / "editions" / str(generate.YEAR) / generate.EDITION_TXT),
+        "tables": sha256(BENCH / "tables.py"),
+    }
+    stamp_path = root / "stamp.json"
+    if stamp_path.exists() and mapping.exists() and json.loads(stamp_path.read_text()) == stamp:
+        return mapping
+    shutil.rmtree(root, ignore_errors=True)
+    build = root / "build"
+    job = Job(
+        str(n),
+        "tables",
+        [*kg, "build", "--data-dir", str(data), "--out", str(build), "--formats", "nt", "--no-validate"],
+        root / "kg",
+        build,
+    )
+    m = once(job, timeout)
+    if m["returncode"] != 0:
+        raise SystemExit(f"kg build for the long tables failed: see {job.run_dir / 'log.txt'}")
+    tables.export(plan_graph(build), root / "csv")
+    shutil.copy(root / "csv" / "mapping.rml.ttl", mapping)
+    shutil.copy(plan_graph(build), root / "kg-plan.nt")
+    shutil.rmtree(build)
+    stamp_path.write_text(json.dumps(stamp, indent=2))
+    return mapping
 
 
-def _fmt(x: float | int | None, spec: str) -> str:
-    return "—" if x is None else format(x, spec)
+def plan_graph(build: Path) -> Path:
+    [plan] = sorted(build.glob("plan-*.nt"))
+    return plan
 
 
-def table(runs: list[Run], inputs: dict[str, float]) -> str:
-    lines = [
-        "| size | tool | input MiB | wall s | peak MiB | triples | triples/s | growth × | status |",
-        "|---|---|--:|--:|--:|--:|--:|--:|---|",
-    ]
-    for r in runs:
-        size = label(int(r.size)) if r.size.isdigit() else r.size
-        growth = f"{r.growth:.2f} ({r.growth_from}→{size})" if r.growth is not None else "—"
-        mib = inputs.get(f"{r.size}:{r.tool}")
-        lines.append(
-            f"| {size} | {r.tool} | {_fmt(mib, '.1f')} | {_fmt(r.wall_s, '.2f')} "
-            f"| {_fmt(r.peak_mib, '.0f')} | {_fmt(r.triples, ',')} | {_fmt(r.triples_per_s, ',.0f')} "
-            f"| {growth} | {r.status}{' (' + r.note + ')' if r.note and r.status != 'ok' else ''} |"
+def isomorphism(kg_plan: Path, morph_output: Path) -> dict[str, Any]:
+    a, b = tables.triples(kg_plan), tables.triples(morph_output)
+    return {
+        "isomorphic": a == b,
+        "detail": f"kg {len(a):,} triples, Morph-KGC {len(b):,}, "
+        f"{len(a - b):,} only in kg, {len(b - a):,} only in Morph-KGC",
+    }
+
+
+def jobs_for(
+    n: int,
+    data: Path,
+    tools: list[str],
+    kg: list[str] | None,
+    morph: str | None,
+    a: argparse.Namespace,
+    runs_dir: Path,
+) -> list[Job]:
+    """The commands to time at size n, in the order they run (the stages read the default build)."""
+    size, jobs = str(n), []
+    edition = data / "editions" / str(generate.YEAR)
+    build = runs_dir / f"kg-{label(n)}" / "build"
+    py = sys.executable
+    if kg and ("kg" in tools or "stages" in tools or "floor" in tools):
+        jobs.append(
+            Job(
+                size,
+                "kg",
+                [*kg, "build", "--data-dir", str(data), "--out", str(build)],
+                build.parent,
+                build,
+                count=True,
+                measures=n,
+            )
         )
-    return "\n".join(lines)
-
-
-def add_growth(runs: list[Run]) -> None:
-    for tool in ("kg", "morph"):
-        sized = sorted(
-            (int(r.size), r) for r in runs if r.tool == tool and r.size.isdigit() and r.status == "ok"
+    if kg and "kg-nt" in tools:
+        out = runs_dir / f"kg-nt-{label(n)}" / "build"
+        jobs.append(
+            Job(
+                size,
+                "kg-nt",
+                [
+                    *kg,
+                    "build",
+                    "--data-dir",
+                    str(data),
+                    "--out",
+                    str(out),
+                    "--formats",
+                    "nt",
+                    "--no-validate",
+                ],
+                out.parent,
+                out,
+                True,
+                n,
+            )
         )
-        for (n0, r0), (_, r1) in itertools.pairwise(sized):
-            if r0.wall_s and r1.wall_s:
-                r1.growth = r1.wall_s / r0.wall_s
-                r1.growth_from = label(n0)
-
-
-def check_targets(runs: list[Run], sizes: list[int]) -> list[dict[str, Any]]:
-    def get(tool: str, n: int) -> Run | None:
-        return next((r for r in runs if r.tool == tool and r.size == str(n)), None)
-
-    def ok(r: Run | None) -> bool:
-        return r is not None and r.status == "ok" and r.wall_s is not None
-
-    def why(r: Run | None, what: str) -> str:
-        return f"not measured: {what} {'not run' if r is None else r.status}"
-
-    big = GROWTH_TO if GROWTH_TO in sizes else max(sizes)
-    out: list[dict[str, Any]] = []
-
-    def add(name: str, passed: bool, detail: str) -> None:
-        out.append({"target": name, "result": "PASS" if passed else "FAIL", "detail": detail})
-
-    kg_big, morph_big = get("kg", big), get("morph", big)
-    name = f"at {label(big)} kg N-Triples faster than Morph-KGC"
-    if ok(kg_big) and ok(morph_big):
-        assert kg_big and morph_big and kg_big.wall_s and morph_big.wall_s
-        add(
-            name,
-            kg_big.wall_s < morph_big.wall_s,
-            f"kg {kg_big.wall_s:.2f} s vs Morph-KGC {morph_big.wall_s:.2f} s",
+    if kg and "stages" in tools:
+        for stage in WRITERS:
+            d = runs_dir / f"{stage}-{label(n)}"
+            jobs.append(
+                Job(
+                    size,
+                    f"kg {stage}",
+                    [py, str(BENCH / "stages.py"), stage, str(build), str(d / "out")],
+                    d,
+                    d / "out",
+                    measures=n,
+                )
+            )
+        d = runs_dir / f"validate-{label(n)}"
+        jobs.append(
+            Job(
+                size,
+                "kg validate",
+                [*kg, "validate", str(build), "--format", "json", "-o", str(d / "report.json")],
+                d,
+                None,
+                measures=n,
+            )
         )
-    else:
-        add(name, False, why(kg_big, "kg") if not ok(kg_big) else why(morph_big, "Morph-KGC"))
+    if kg and "floor" in tools:
+        for stage in FLOORS:
+            d = runs_dir / f"{stage}-{label(n)}"
+            jobs.append(
+                Job(
+                    size,
+                    stage,
+                    [py, str(BENCH / "stages.py"), stage, str(build), str(d / "out")],
+                    d,
+                    d / "out",
+                    measures=n,
+                )
+            )
+    if morph and kg and "morph" in tools:
+        d = runs_dir / f"morph-{label(n)}"
+        mapping = long_tables(n, a.seed, a.out.resolve(), kg, data, a.timeout)
+        config = tables.morph_config(
+            mapping, d / "morph-kgc.nt", a.morph_processes, mapping.parent / "config.ini"
+        )
+        jobs.append(
+            Job(
+                size,
+                "morph",
+                [a.morph_python, "-m", "morph_kgc", str(config)],
+                d,
+                d / "morph-kgc.nt",
+                True,
+                n,
+            )
+        )
+    if morph and "morph-rows" in tools:
+        d = runs_dir / f"morph-rows-{label(n)}"
+        config = morph_rows_config(d, edition / generate.ROWS_CSV, d / "morph-kgc.nt", a.morph_processes)
+        jobs.append(
+            Job(
+                size,
+                "morph-rows",
+                [a.morph_python, "-m", "morph_kgc", str(config)],
+                d,
+                d / "morph-kgc.nt",
+                True,
+                n,
+            )
+        )
+    return jobs
 
-    name = f"at {label(big)} kg peak memory < {TARGET_PEAK_MIB:.0f} MiB"
-    if ok(kg_big):
-        assert kg_big and kg_big.peak_mib is not None
-        add(name, kg_big.peak_mib < TARGET_PEAK_MIB, f"{kg_big.peak_mib:.0f} MiB")
-    else:
-        add(name, False, why(kg_big, "kg"))
 
-    name = f"kg growth {label(GROWTH_FROM)}→{label(GROWTH_TO)} ≤ {TARGET_GROWTH:g}×"
-    a, b = get("kg", GROWTH_FROM), get("kg", GROWTH_TO)
-    if ok(a) and ok(b):
-        assert a and b and a.wall_s and b.wall_s
-        g = b.wall_s / a.wall_s
-        add(name, g <= TARGET_GROWTH, f"{g:.2f}× ({a.wall_s:.2f} s → {b.wall_s:.2f} s)")
-    else:
-        add(name, False, why(a, "kg 10k") if not ok(a) else why(b, "kg 100k"))
-
-    name = f"bundled edition kg build < {TARGET_BUNDLED_S:g} s"
-    c = next((r for r in runs if r.size == "bundled"), None)
-    if ok(c):
-        assert c and c.wall_s is not None
-        add(name, c.wall_s < TARGET_BUNDLED_S, f"{c.wall_s:.2f} s")
-    else:
-        add(name, False, why(c, "bundled build"))
-    return out
+def run_jobs(jobs: list[Job], repeat: int, timeout: float) -> dict[int, list[dict[str, Any]]]:
+    """Every job once, in order, then again (``repeat`` rounds): interleaved, so ratios hold."""
+    results: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(jobs))}
+    for _round in range(repeat):
+        for i, job in enumerate(jobs):
+            m = once(job, timeout)
+            results[i].append(m)
+            status = "ok" if m["returncode"] == 0 and not m["timed_out"] else f"exit {m['returncode']}"
+            print(
+                f"  {job.tool:14} {status:8} wall {m['wall_s']:8.2f} s  peak "
+                f"{max(m['maxrss_kib'], m['tree_peak_kib']) / 1024:7.0f} MiB  load {m['load']:.1f}",
+                flush=True,
+            )
+    return results
 
 
 # --------------------------------------------------------------------------
@@ -435,31 +374,21 @@ def check_targets(runs: list[Run], sizes: list[int]) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_measure"]:
-        return _measure_main(argv[1:])
-    p = argparse.ArgumentParser(description="Benchmark kg build against Morph-KGC.")
+        return measure_main(argv[1:])
+    p = argparse.ArgumentParser(description="Benchmark the default kg build, its stages and its peers.")
     p.add_argument(
         "--sizes", default=DEFAULT_SIZES, help=f"comma-separated measure counts (default {DEFAULT_SIZES})"
     )
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--tools", default=",".join(TOOLS), help="subset of kg,morph,bundled")
+    p.add_argument("--tools", default=",".join(TOOLS), help=f"subset of {','.join(TOOLS)}")
     p.add_argument("--out", type=Path, default=BENCH / "out", help="cache and results directory (bench/out)")
     p.add_argument("--kg", help="kg command (default: kg beside this Python, else on PATH)")
-    p.add_argument(
-        "--kg-args",
-        default="--formats nt --no-validate",
-        help="extra kg build args for synthetic sizes (write --kg-args=..., with '=')",
-    )
-    p.add_argument(
-        "--bundled-args",
-        default="",
-        help="extra kg build args for the bundled edition (--bundled-args=--no-validate)",
-    )
     p.add_argument("--morph-python", default=sys.executable, help="Python with morph_kgc installed")
     p.add_argument("--morph-processes", type=int, help="Morph-KGC number_of_processes (default: its own)")
-    p.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median wall time is kept")
+    p.add_argument("--repeat", type=int, default=1, help="rounds of runs; the median wall time is kept")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per run before it is killed")
     p.add_argument("--regenerate", action="store_true", help="regenerate cached synthetic editions")
-    p.add_argument("--keep-output", action="store_true", help="keep the generated N-Triples")
+    p.add_argument("--keep-output", action="store_true", help="keep the builds and outputs of the runs")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target FAILs")
     a = p.parse_args(argv)
 
@@ -471,91 +400,76 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = a.out.resolve()
     runs_dir = out / "runs"
     out.mkdir(parents=True, exist_ok=True)
-
-    kg = kg_command(a) if {"kg", "bundled"} & set(tools) else None
-    morph_version = morph_available(a.morph_python) if "morph" in tools else None
-    if not kg and {"kg", "bundled"} & set(tools):
+    kg = kg_command(a)
+    morph = morph_available(a.morph_python) if {"morph", "morph-rows"} & set(tools) else None
+    if not kg:
         print("kg build not available: kg runs are skipped", flush=True)
-    if "morph" in tools and not morph_version:
+    if {"morph", "morph-rows"} & set(tools) and not morph:
         print(f"Morph-KGC not importable with {a.morph_python}: morph runs are skipped", flush=True)
 
     runs: list[Run] = []
-    inputs: dict[str, float] = {}
-    for n in sizes if {"kg", "morph"} & set(tools) else []:
+    isomorphic: dict[str, Any] = {}
+    for n in sizes:
         print(f"== {label(n)} measures", flush=True)
         data = dataset(n, a.seed, out, a.regenerate)
-        edition = data / "editions" / str(generate.YEAR)
-        for tool in tools:
-            if tool == "bundled":
-                continue
-            run_dir = runs_dir / f"{tool}-{label(n)}"
-            run_dir.mkdir(parents=True, exist_ok=True)
-            if tool == "kg":
-                inputs[f"{n}:kg"] = (edition / generate.EDITION_TXT).stat().st_size / MIB
-                if not kg:
-                    runs.append(Run(str(n), "kg", "not available", n, note="kg build not available"))
-                    continue
-                target = run_dir / "build"
-                cmd = [*kg, "build", "--data-dir", str(data), "--out", str(target), *a.kg_args.split()]
-            else:
-                rows = edition / generate.ROWS_CSV
-                inputs[f"{n}:morph"] = rows.stat().st_size / MIB
-                if not morph_version:
-                    runs.append(Run(str(n), "morph", "not available", n, note="morph_kgc not importable"))
-                    continue
-                target = run_dir / "morph-kgc.nt"
-                config = morph_config(run_dir, rows, target, a.morph_processes)
-                cmd = [a.morph_python, "-m", "morph_kgc", str(config)]
-            run = execute(tool, str(n), cmd, run_dir, target, a, n)
-            runs.append(run)
-            print(
-                f"  {tool:6} {run.status:8} wall {_fmt(run.wall_s, '.2f')} s"
-                f"  peak {_fmt(run.peak_mib, '.0f')} MiB  triples {_fmt(run.triples, ',')}",
-                flush=True,
-            )
-    if "bundled" in tools:
+        jobs = jobs_for(n, data, tools, kg, morph, a, runs_dir)
+        results = run_jobs(jobs, a.repeat, a.timeout)
+        for i, job in enumerate(jobs):
+            if job.tool == "kg" and "kg" not in tools:
+                continue  # built only for the stages
+            runs.append(summarise(job, results[i]))
+        morph_job = next((j for j in jobs if j.tool == "morph"), None)
+        if n == ISOMORPHISM_AT and morph_job and morph_job.output and morph_job.output.exists():
+            kg_plan = out / "tables" / f"n{n}-s{a.seed}" / "kg-plan.nt"
+            isomorphic[label(n)] = isomorphism(kg_plan, morph_job.output)
+            print(f"  isomorphism at {label(n)}: {isomorphic[label(n)]}", flush=True)
+        if not a.keep_output:
+            for job in jobs:
+                if job.output is not None and job.output.exists():
+                    shutil.rmtree(job.output) if job.output.is_dir() else job.output.unlink()
+    if kg and "bundled" in tools:
         print("== bundled edition", flush=True)
-        if not kg:
-            runs.append(Run("bundled", "kg (bundled)", "not available", note="kg build not available"))
-        else:
-            run_dir = runs_dir / "bundled"
-            run_dir.mkdir(parents=True, exist_ok=True)
-            target = run_dir / "build"
-            cmd = [*kg, "build", "--out", str(target), *a.bundled_args.split()]
-            run = execute("kg (bundled)", "bundled", cmd, run_dir, target, a, None)
-            runs.append(run)
-            print(f"  kg     {run.status:8} wall {_fmt(run.wall_s, '.2f')} s", flush=True)
+        d = runs_dir / "bundled"
+        job = Job("bundled", "kg (bundled)", [*kg, "build", "--out", str(d / "build")], d, d / "build", True)
+        runs.append(summarise(job, run_jobs([job], a.repeat, a.timeout)[0]))
+    if kg and "startup" in tools:
+        print("== start-up", flush=True)
+        jobs = [
+            Job("startup", f"kg {' '.join(args)}", [*kg, *args], runs_dir / f"startup-{i}", None)
+            for i, args in enumerate((["--help"], ["query", "--list"]))
+        ]
+        results = run_jobs(jobs, max(3, a.repeat), a.timeout)
+        runs += [summarise(job, results[i]) for i, job in enumerate(jobs)]
 
     add_growth(runs)
-    targets = check_targets(runs, sizes)
+    targets = check_targets(runs, sizes, isomorphic)
     print()
-    print(table(runs, inputs))
+    print(table(runs))
     print()
     for t in targets:
         print(f"{t['result']}: {t['target']} — {t['detail']}")
-
-    results = {
+    results_doc = {
         "meta": {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            "load_at_end": os.getloadavg(),
             "seed": a.seed,
             "sizes": sizes,
             "kg_command": kg,
-            "morph_kgc_version": morph_version,
+            "morph_kgc_version": morph,
             "morph_processes": a.morph_processes,
             "repeat": a.repeat,
-            "input_mib": inputs,
             "peak_memory": "max(ru_maxrss of the child, sampled summed PSS of its process tree)",
         },
         "runs": [asdict(r) for r in runs],
+        "isomorphism": isomorphic,
         "targets": targets,
     }
-    (out / "results.json").write_text(
-        json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    print(f"\nwrote {out / 'results.json'}")
+    path = out / "results.json"
+    path.write_text(json.dumps(results_doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwrote {path}")
     return 1 if a.strict and any(t["result"] == "FAIL" for t in targets) else 0
 
 

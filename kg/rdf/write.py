@@ -276,14 +276,15 @@ def write_graph_formats(
     files = {"ntriples": nt.name}
     if "ttl" in formats:
         ttl = directory / f"{sink.name}.ttl"
-        serialize(
-            parse(path=nt, format=RdfFormat.N_TRIPLES),
-            ttl,
-            RdfFormat.TURTLE,
-            prefixes=_graph_prefixes(prefixes),
-        )
+        write_turtle(nt, ttl, prefixes)
         files["turtle"] = ttl.name
     return GraphFile(sink.name, sink.iri.value, count, files)
+
+
+def write_turtle(nt: Path, ttl: Path, prefixes: dict[str, str]) -> None:
+    """Turtle of one graph, streamed from its sorted N-Triples by pyoxigraph's writer."""
+    triples = parse(path=nt, format=RdfFormat.N_TRIPLES)
+    serialize(triples, ttl, RdfFormat.TURTLE, prefixes=_graph_prefixes(prefixes))
 
 
 def _quads(directory: Path, graphs: Sequence[GraphFile]) -> Iterator[Quad]:
