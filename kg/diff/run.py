@@ -46,6 +46,7 @@ from kg.manifest import GraphEntry, Manifest
 from kg.rdf.write import GraphSink, write_graph_formats
 
 PATCH = "plan.rdfp"
+_BATCH_CHARS = 1 << 20
 _DIGITS = re.compile(r"\d+")
 
 
@@ -145,12 +146,7 @@ def _write(manifest: Manifest, old: str, new: str, stage: Path) -> tuple[Summary
 
 
 def _spool_db(path: Path) -> sqlite3.Connection:
-    """The changes' spool: a database of its own.
-
-    Written while the index is being read: in the index's own connection, the
-    open read of the lineages kept every written page in memory (measured:
-    +70 MiB at 100k measures); a connection of its own spills them to disk.
-    """
+    """The changes' spool, a database of its own (written while the index is being read)."""
     db = sqlite3.connect(path)
     db.executescript(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8000;"
@@ -166,6 +162,7 @@ def _spool_changes(
     counts: Counter[str] = Counter()
     changed = seq = 0
     batch: list[tuple[str, int, str]] = []
+    size = 0
     for lineage, olds, news in index.lineages():
         before = [index.measure(0, old, m, reference) for m in olds]
         after = [index.measure(1, new, m, reference) for m in news]
@@ -176,10 +173,13 @@ def _spool_changes(
             counts.update(c.change for c in changes)
             changed += any(not c.type.unchanged for c in changes)
             seq += 1
-            batch.append((_sort_key(new_id or old_id, old_id), seq, json.dumps([asdict(c) for c in changes])))
-        if len(batch) >= 5000:
+            text = json.dumps([asdict(c) for c in changes], ensure_ascii=False)
+            batch.append((_sort_key(new_id or old_id, old_id), seq, text))
+            size += len(text)
+        if size >= _BATCH_CHARS:  # by size: one measure's changes can hold two long descriptions
             db.executemany("INSERT INTO ch VALUES (?, ?, ?)", batch)
             batch.clear()
+            size = 0
     db.executemany("INSERT INTO ch VALUES (?, ?, ?)", batch)
     db.commit()
     total = [
