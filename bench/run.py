@@ -52,11 +52,12 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402  (bench/generate.py)
 import tables  # noqa: E402  (bench/tables.py)
 from cache import count_triples, dataset, parse_size, sha256  # noqa: E402
+from jena import jena_classpath, jena_counts  # noqa: E402
 from measure import measure_main  # noqa: E402
 from report import FLOORS, Run, add_growth, check_targets, label, table  # noqa: E402
 
 DEFAULT_SIZES = "1k,10k,100k"
-TOOLS = ("kg", "kg-nt", "stages", "floor", "morph", "morph-rows", "bundled", "startup")
+TOOLS = ("kg", "kg-nt", "stages", "floor", "jena", "morph", "morph-rows", "bundled", "startup")
 WRITERS = ("ttl", "trig", "jsonld")
 MIB = 2**20
 ISOMORPHISM_AT = 1000
@@ -166,25 +167,6 @@ def morph_available(python: str) -> str | None:
     except OSError:
         return None
     return probe.stdout.strip() if probe.returncode == 0 else None
-
-
-def morph_rows_config(run_dir: Path, rows_csv: Path, output: Path, processes: int | None) -> Path:
-    """The earlier baseline's config: bench/morph-kgc.ini with its paths set."""
-    import configparser
-
-    cfg = configparser.ConfigParser(interpolation=None)
-    cfg.optionxform = str  # type: ignore[assignment,method-assign]
-    cfg.read(BENCH / "morph-kgc.ini", encoding="utf-8")
-    cfg["DEFAULT"]["rows_csv"] = str(rows_csv)
-    cfg["DEFAULT"]["output"] = str(output)
-    cfg["DEFAULT"]["mapping"] = str(BENCH / "mapping.rml.ttl")
-    if processes:
-        cfg["CONFIGURATION"]["number_of_processes"] = str(processes)
-    path = run_dir / "config.ini"
-    run_dir.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as f:
-        cfg.write(f)
-    return path
 
 
 def long_tables(n: int, seed: int, out: Path, kg: list[str], data: Path, timeout: float) -> Path:
@@ -305,6 +287,15 @@ def jobs_for(
                 measures=n,
             )
         )
+    if kg and "jena" in tools and jena_classpath(a.out.resolve()):
+        d = runs_dir / f"jena-{label(n)}"
+        shapes = " ".join(str(f) for f in sorted((REPO / "shapes").glob("*.ttl")))
+        java = f"java -cp {jena_classpath(a.out.resolve())} shacl.shacl validate"
+        script = (
+            f"cat {shapes} > {d}/shapes.ttl && cat {build}/*.nt > {d}/data.nt && "
+            f"exec {java} --shapes {d}/shapes.ttl --data {d}/data.nt"
+        )
+        jobs.append(Job(size, "jena shacl", ["sh", "-c", script], d, None, measures=n))
     if kg and "floor" in tools:
         for stage in FLOORS:
             d = runs_dir / f"{stage}-{label(n)}"
@@ -337,7 +328,7 @@ def jobs_for(
         )
     if morph and "morph-rows" in tools:
         d = runs_dir / f"morph-rows-{label(n)}"
-        config = morph_rows_config(d, edition / generate.ROWS_CSV, d / "morph-kgc.nt", a.morph_processes)
+        config = tables.rows_config(d, edition / generate.ROWS_CSV, d / "morph-kgc.nt", a.morph_processes)
         jobs.append(
             Job(
                 size,
@@ -350,6 +341,11 @@ def jobs_for(
             )
         )
     return jobs
+
+
+def validate_counts(report: Path) -> dict[str, int]:
+    counts: dict[str, int] = json.loads(report.read_text(encoding="utf-8"))["counts"]
+    return counts
 
 
 def run_jobs(jobs: list[Job], repeat: int, timeout: float) -> dict[int, list[dict[str, Any]]]:
@@ -409,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: list[Run] = []
     isomorphic: dict[str, Any] = {}
+    same: dict[str, Any] = {}  # results per severity: kg validate and Jena
     for n in sizes:
         print(f"== {label(n)} measures", flush=True)
         data = dataset(n, a.seed, out, a.regenerate)
@@ -418,6 +415,16 @@ def main(argv: list[str] | None = None) -> int:
             if job.tool == "kg" and "kg" not in tools:
                 continue  # built only for the stages
             runs.append(summarise(job, results[i]))
+        jena_job = next((j for j in jobs if j.tool == "jena shacl"), None)
+        validate_job = next((j for j in jobs if j.tool == "kg validate"), None)
+        if jena_job and validate_job and (validate_job.run_dir / "report.json").exists():
+            same[label(n)] = {
+                "kg validate": validate_counts(validate_job.run_dir / "report.json"),
+                "jena": jena_counts(jena_job.run_dir / "log.txt"),
+            }
+            print(f"  results at {label(n)}: {same[label(n)]}", flush=True)
+            for name in ("data.nt", "shapes.ttl"):
+                (jena_job.run_dir / name).unlink(missing_ok=True)
         morph_job = next((j for j in jobs if j.tool == "morph"), None)
         if n == ISOMORPHISM_AT and morph_job and morph_job.output and morph_job.output.exists():
             kg_plan = out / "tables" / f"n{n}-s{a.seed}" / "kg-plan.nt"
@@ -442,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
         runs += [summarise(job, results[i]) for i, job in enumerate(jobs)]
 
     add_growth(runs)
-    targets = check_targets(runs, sizes, isomorphic)
+    targets = check_targets(runs, sizes, isomorphic, same)
     print()
     print(table(runs))
     print()
@@ -465,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "runs": [asdict(r) for r in runs],
         "isomorphism": isomorphic,
+        "validation_results": same,
         "targets": targets,
     }
     path = out / "results.json"

@@ -23,6 +23,7 @@ value. Standard library only.
 
 from __future__ import annotations
 
+import configparser
 import csv
 import json
 import re
@@ -31,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+_BENCH = Path(__file__).resolve().parent
 NULL = "#KG-NULL#"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _DIGITS = re.compile(r"/[^/]*[0-9][^/]*")
@@ -216,6 +218,23 @@ def morph_config(mapping: Path, output: Path, processes: int | None, path: Path)
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def rows_config(run_dir: Path, rows_csv: Path, output: Path, processes: int | None) -> Path:
+    """The earlier baseline's config: bench/morph-kgc.ini with its paths set."""
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.optionxform = str  # type: ignore[assignment,method-assign]
+    cfg.read(_BENCH / "morph-kgc.ini", encoding="utf-8")
+    cfg["DEFAULT"]["rows_csv"] = str(rows_csv)
+    cfg["DEFAULT"]["output"] = str(output)
+    cfg["DEFAULT"]["mapping"] = str(_BENCH / "mapping.rml.ttl")
+    if processes:
+        cfg["CONFIGURATION"]["number_of_processes"] = str(processes)
+    path = run_dir / "config.ini"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        cfg.write(f)
     return path
 
 
