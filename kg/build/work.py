@@ -19,6 +19,7 @@ group: the build process decides what an interruption means.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import os
@@ -30,6 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from kg.assemble import assemble, draft_row
 from kg.errors import Position
@@ -149,14 +151,30 @@ def map_rows(
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """End the workers now (not after their chunks) and wait for them, so none outlives the build."""
-    processes = list((pool._processes or {}).values())  # the executor offers no kill
+    """End the workers now (not after their chunks) and wait for them, so none outlives the build.
+
+    The executor offers no kill, so this reaches into it. A worker killed while
+    sending leaves half a message in the result pipe, and the call pipe may be
+    full with no one left to read it: the executor's threads would then wait
+    for ever, and the interpreter waits for them at exit. Closing this process's
+    own writing end of the result pipe gives the executor's thread an end of
+    file: it finds the pool broken, closes the call pipe (so that its feeder
+    meets a broken pipe rather than a full one) and stops.
+    """
+    processes = list((pool._processes or {}).values())
     for process in processes:
         if process.is_alive():
             process.kill()
     for process in processes:
         process.join(5)
+    inside: Any = pool
+    inside._call_queue.cancel_join_thread()
+    with contextlib.suppress(OSError):
+        inside._result_queue._writer.close()
+    manager = inside._executor_manager_thread
     pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(5)
 
 
 def _emit(sink: GraphSink, blocks: Blocks) -> None:
