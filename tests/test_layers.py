@@ -45,6 +45,7 @@ RANKS = {
     "kg.publish": 6,
     "kg.diff": 6,  # reads builds (as query and publish do), writes with kg.rdf
     "kg.site": 6,  # reads a finished build folder (its manifest); never the build stage
+    "kg.serve": 7,  # serves a build through kg.site and kg.store; never the build stage
     "kg.catalog": 6,  # reads a finished build (kg.manifest) and the reference data; never kg.build
     "kg.harvest": 6,  # reads the e-Gov portal, adds its graph to a finished build (kg.manifest)
     "kg.build": 7,

@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("kg.cli.publish", "Publish the build to a triple store, one named graph each, all"
                 " swapped in at once (--gsp)."),
     "query": ("kg.cli.query", "Run query NAME (a bundled query, see --list) or FILE (a .rq file)."),
+    "serve": ("kg.cli.serve", "Serve the site of the build: pages and RDF by content negotiation, and a"
+              " read-only /sparql."),
     "site": ("kg.cli.site", "Write a static site from the build: a page per IRI, .ttl/.nt/.jsonld/.rdf"
              " beside it."),
     "validate": ("kg.cli.validate", "Validate FILE… (Turtle, N-Triples, TriG, N-Quads; or one build"
@@ -74,7 +76,7 @@ def main() -> None:
 
 def _register() -> None:
     """Load every command now (for tests that look at them all; ``main`` loads one, when asked)."""
-    from kg.cli import build, catalog, diff, export, harvest, publish, query, site, validate
+    from kg.cli import build, catalog, diff, export, harvest, publish, query, serve, site, validate
 
-    for module in (build, export, query, publish, validate, diff, catalog, site, harvest):
+    for module in (build, export, query, publish, validate, diff, catalog, site, harvest, serve):
         cli.add_command(module.command)

@@ -255,7 +255,7 @@ class _Writer:
                      breadcrumbs=[*crumbs, {"label": "府省庁の一覧", "href": None}])
         self._render("law/index", "law_index.html", title="法令と条項の一覧", **ix.law_index("law/index"),
                      breadcrumbs=[*crumbs, {"label": "法令と条項の一覧", "href": None}])
-        self._render("404", "notfound.html", title="見つかりません")
+        self._render("404", "notfound.html", title="見つかりません", elsewhere=[])
 
     def _search(self) -> None:
         g = self.graph
@@ -319,6 +319,21 @@ def _environment(folder: str) -> Environment:
         loader=FileSystemLoader(folder), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
+
+
+def render_page(
+    template: str, root: str, title: str, license_iri: str = DEFAULT_LICENSE, **context: Any
+) -> str:
+    """A page of the site's templates outside a site build (``kg serve``'s 404 and query pages).
+
+    ``root`` is the address of the site's root as seen from the page (``/`` when served).
+    """
+    try:
+        return _environment(str(resources.site_templates_dir())).get_template(template).render(
+            root=root, title=title, alternates=[], jsonld=None, breadcrumbs=[],
+            license={"href": license_iri, "name": _LICENSE_NAMES.get(license_iri, license_iri)}, **context)
+    except TemplateError as exc:
+        raise ConfigError(f"cannot render {template}: {exc}") from exc
 
 
 _WORKER: _Writer | None = None
