@@ -199,7 +199,8 @@ def check_wheel(wheel: Path, src: Path, version: str) -> None:
         check("kg/py.typed" in names, "kg/py.typed is not in the wheel")
         site_data = {p.relative_to(src).as_posix() for folder in ("templates", "assets")
                      for p in (src / "kg" / "site" / folder).iterdir() if p.is_file()}
-        check(site_data and site_data <= names, f"kg site's templates/assets missing: {sorted(site_data - names)}")
+        check(site_data and site_data <= names,
+              f"kg site's templates/assets are missing: {sorted(site_data - names)}")
         info = f"kg-{version}.dist-info"
         metadata = zf.read(f"{info}/METADATA").decode()
         check(f"\nVersion: {version}\n" in metadata, f"METADATA does not say Version: {version}")
