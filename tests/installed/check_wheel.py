@@ -448,6 +448,27 @@ def check_site(kg: Kg) -> None:
     page = (site / "plan/2023-06-09/measure/06-22.html").read_text(encoding="utf-8")
     check('<html lang="ja">' in page and "医療高度化に資するPHRデータ流通基盤の構築" in page,
           "the page of 06-22 does not show its name")
+    port = free_port()
+    server = subprocess.Popen([kg.exe, "serve", "--port", str(port)], cwd=kg.user, env=kg.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/plan/2023-06-09/measure/06-22"
+        answer = None
+        for _ in range(300):
+            try:
+                request = urllib.request.Request(url, headers={"Accept": "text/turtle"})
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    answer = (response.headers.get("Content-Type", ""), response.read().decode())
+                break
+            except OSError:
+                errors = server.stderr.read() if server.stderr and server.poll() is not None else ""
+                check(server.poll() is None, f"kg serve stopped: {errors}")
+                time.sleep(0.1)
+        check(answer is not None and answer[0].startswith("text/turtle") and "06-22" in answer[1],
+              f"kg serve did not answer {url} with Turtle: {answer}")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def check_diff(venv: Path, work: Path) -> None:
