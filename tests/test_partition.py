@@ -122,3 +122,18 @@ def test_partitioned_results_equal_on_clean_data(synthetic_build: Path) -> None:
     whole = validate(synthetic_build, parts=0)
     parts = validate(synthetic_build, parts=3, jobs=1)
     assert parts.results == whole.results and whole.warnings and not whole.violations
+
+
+def test_a_store_or_turtle_files_are_partitioned_too(built: Path) -> None:
+    """Sources that are not a build's N-Triples (a store, Turtle files) are dumped per graph, then split."""
+    import pyoxigraph as ox
+
+    from kg.validate.data import manifest_graphs
+
+    store = ox.Store()
+    for _name, iri, path in manifest_graphs(built):
+        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
+    whole = validate(store, parts=0)
+    assert validate(store, parts=2, jobs=1).results == whole.results
+    turtle = sorted(built.glob("*.ttl"))
+    assert turtle and validate(turtle, parts=3, jobs=1).results == validate(turtle, parts=0).results
