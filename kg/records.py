@@ -104,7 +104,7 @@ class Target:
 
 
 class FigureKind(StrEnum):
-    """What a figure in a KPI that is not its target is: 見込 (projection), 実績 (actual), 参考 (reference)."""
+    """What a KPI figure that is not its target is: 見込 (projection), 実績 (actual), 参考 (reference)."""
 
     PROJECTION = "projection"  # 見込: what is expected, not what is aimed at
     ACTUAL = "actual"  # 実績 / 現在 / 時点 / 確定値: a value already reached (a baseline)
