@@ -89,7 +89,11 @@ class _Retryable(Exception):
 
 
 class _Refused(Exception):
-    """The store answered 401 to the credentials sent."""
+    """The store answered 401 to the credentials sent; ``challenged``: it said how to authenticate."""
+
+    def __init__(self, challenged: bool) -> None:
+        super().__init__()
+        self.challenged = challenged
 
 
 class NoAnswer(StoreError):
@@ -162,8 +166,8 @@ class HttpClient:
         basic = self.credentials is not None and not self._digest_only
         try:
             return self._attempt(method, url, payload, headers, timeout, basic)
-        except _Refused:
-            if not basic:
+        except _Refused as refused:
+            if not basic or refused.challenged:  # a Basic challenge: the password is wrong
                 raise StoreError(self._auth_message(method, url, 401)) from None
             # Virtuoso's -auth endpoints answer Basic with a bare 401, no Digest challenge:
             # ask again without Basic, so that the store challenges and Digest answers.
@@ -202,7 +206,7 @@ class HttpClient:
             if exc.code >= 500:
                 raise _Retryable(f"HTTP {exc.code} {detail}".rstrip()) from None
             if exc.code == 401 and self.credentials is not None:
-                raise _Refused from None
+                raise _Refused(bool(exc.headers.get("WWW-Authenticate"))) from None
             if exc.code in (401, 403):
                 raise StoreError(self._auth_message(method, url, exc.code)) from None
             raise StoreError(f"{method} {safe_url(url)}: HTTP {exc.code} {detail}".rstrip()) from None
