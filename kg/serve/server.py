@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import multiprocessing as mp
 import re
 import shutil
+import signal
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -69,7 +71,6 @@ class Server:
     time_limit: float = 10.0
     max_bytes: int = 10_000_000
     queries: list[QueryDoc] = field(default_factory=list)
-    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=4))
 
     def http(self, host: str, port: int) -> http.server.ThreadingHTTPServer:
         """The HTTP server (not started): ``serve_forever()`` it, ``shutdown()`` to stop."""
@@ -104,12 +105,34 @@ class Server:
                                            "narrow the query or add LIMIT\n").encode()
             return 200, media, body
 
-        future = self._pool.submit(work)
+        if "fork" not in mp.get_all_start_methods():  # no fork: no enforceable limit, run it here
+            return work()
+        # pyoxigraph cannot cancel a query, so each runs in a forked child (sharing the loaded store),
+        # which is killed at the time limit: a runaway query costs nothing once it is refused.
+        context = mp.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        child = context.Process(target=_answer, args=(work, writer), daemon=True)
+        child.start()
+        writer.close()
         try:
-            return future.result(timeout=self.time_limit)
-        except FutureTimeout:
-            # pyoxigraph cannot cancel a running query: its thread finishes in the background.
+            if reader.poll(self.time_limit):
+                answer: tuple[int, str, bytes] = reader.recv()
+                return answer
             return 503, "text/plain", f"the query ran longer than {self.time_limit:g} s\n".encode()
+        except EOFError:
+            return 500, "text/plain", b"the query process ended without an answer\n"
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join()
+            reader.close()
+
+
+def _answer(work: Callable[[], tuple[int, str, bytes]], pipe: Connection) -> None:
+    """In the query's child process: run it and send the answer back."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, which raises
+    pipe.send(work())
+    pipe.close()
 
 
 @dataclass
