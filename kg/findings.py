@@ -144,6 +144,13 @@ FINDING_TYPES: dict[str, FindingType] = {
             "A cell between the description and the ministries holds something other than ◎ or ○.",
         ),
         _t(
+            "mark-after-organization",
+            W,
+            "{value} in cell {column}, after the ministry cell: not read as a mark of any article",
+            "A ◎ or ○ stands to the right of the 府省庁名 cell, where the table has no article column; it is"
+            " left out of the marks and listed for a person to place (in the curated table) or dismiss.",
+        ),
+        _t(
             "curated-removed",
             INFO,
             "measure {value} of the extract is not in the curated table: left out",
@@ -278,6 +285,7 @@ REVIEW_CODES = (
     "unplaceable-mark",
     "no-marks",
     "unexpected-mark-cell",
+    "mark-after-organization",
     "split-organization",
     "aliased-organization",
     "concerned-ministries",

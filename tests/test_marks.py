@@ -190,3 +190,20 @@ def test_unexpected_text_in_mark_area() -> None:
 def test_row_without_ministry() -> None:
     m = _synthetic("\t\t\t\t10条\t11条3項\t21条", "01-01\tA\t—\tB\t◎\t\t\t")
     assert m.organizations is None
+
+
+def test_a_mark_after_the_ministry_cell_is_reported_not_dropped() -> None:
+    head = f"{HEAD}\t"
+    layout = layout_of("10条", "11条3項", "21条")
+    text = f"{head}\n\t\t\t\t10条\t11条3項\t21条\t\t\n01-01\tA\t—\tB\t○\t\t\t総務省\t◎\n"
+    t = read_table(decode_source(text.encode(), Path("s.txt")), layout)
+    m = read_marks(_rows(t)[0], layout.labels, "01-01")
+    assert _summary(m) == [("○", "10条", "high")]
+    assert m.organizations is not None and m.organizations.text == "総務省"
+    [stray] = m.findings
+    assert (stray.code, stray.position.line, stray.position.column, stray.raw) == (
+        "mark-after-organization",
+        3,
+        9,
+        "◎",
+    )

@@ -69,6 +69,18 @@ def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) ->
     if org_index is None:
         return RowMarks((), None, False, ())
     org_cell = Cell(row.line, org_index + 1, cells[org_index])
+    # Marks right of the ministry cell stand under no article column: say so, never drop them silently.
+    stray = [
+        finding(
+            "mark-after-organization",
+            row.position(index + 1, measure_id),
+            raw=cells[index],
+            value=cells[index].strip(),
+            column=index + 1,
+        )
+        for index in range(org_index + 1, len(cells))
+        if cells[index].strip() in MARK_TEXTS
+    ]
     lead_marker = (
         org_index - 1 >= first
         and cells[org_index - 1].strip() == _LEAD
@@ -141,7 +153,7 @@ def read_marks(row: RawRow, edition_labels: tuple[str, ...], measure_id: str) ->
                     readings=readings,
                 )
             )
-    return RowMarks(tuple(marks), org_cell, lead_marker, tuple(findings))
+    return RowMarks(tuple(marks), org_cell, lead_marker, tuple(findings + stray))
 
 
 def _organization_index(cells: tuple[str, ...], first: int) -> int | None:
