@@ -74,5 +74,3 @@ def count_triples(paths: list[Path]) -> int:
                 if s and not s.startswith(b"#"):
                     n += 1
     return n
-
-
