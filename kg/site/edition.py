@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Any
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from kg import vocabulary as v
 from kg.site import pictures
@@ -123,6 +123,12 @@ class Indexes:
             "groups": sorted(groups.items()), "matrix": matrix, "group_bars": group_bars,
             "org_bars": org_bars, "network": net,
             "sources": [ln.link(s, page) for s in g.iris(node, v.PROV_WAS_DERIVED_FROM)],
+            "excerpt": g.text(node, K + "excerpt") == "true",
+            "scope": {
+                o.language: o.value
+                for o in g.objects(node, v.SKOS + "scopeNote")
+                if isinstance(o, Literal) and o.language in ("ja", "en")
+            },
         }
 
     def _article(self, target: NamedNode) -> NamedNode:
