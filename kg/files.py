@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -90,3 +91,24 @@ class FolderLock:
             self.path.unlink(missing_ok=True)  # while still held, so no one locks a file about to go
             os.close(self._fd)
             self._fd = None
+
+
+def replace_folder(stage: Path, target: Path) -> None:
+    """Swap a finished ``stage`` folder in for ``target`` (a build, a site, a diff, a catalog).
+
+    The previous folder is moved aside first and removed only once the new one is
+    in place; should the swap fail, it is put back. A reader sees the old folder
+    or the new one, never a mixture.
+    """
+    old: Path | None = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        target.rename(old / "previous")
+    try:
+        stage.rename(target)
+    except BaseException:
+        if old is not None:
+            (old / "previous").rename(target)  # put the previous folder back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

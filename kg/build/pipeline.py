@@ -24,7 +24,7 @@ from kg.build.lineage import LineageBook
 from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
 from kg.config import Settings
 from kg.errors import ConfigError, InputError, Position
-from kg.files import FolderLock, make_shareable
+from kg.files import FolderLock, make_shareable, replace_folder
 from kg.findings import Report, finding
 from kg.harvest import FOLDER, GRAPH_FILE, GRAPH_NAME
 from kg.manifest import EditionEntry, Manifest
@@ -190,7 +190,7 @@ def _build_locked(
         reviews = write_review(stage, report, _scope_statements(metas))
         files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
         write_manifest(stage, _manifest(settings, graphs, files, metas))
-        _replace(stage, target)
+        replace_folder(stage, target)
         return BuildResult(
             target, report, summaries, graphs, written=True, validated=validated, reviews=reviews
         )
@@ -368,17 +368,3 @@ def _check_target(target: Path, settings: Settings) -> None:
         )
 
 
-def _replace(stage: Path, target: Path) -> None:
-    """Swap the finished stage in for ``target``; the old output goes only once the new is in place."""
-    old: Path | None = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        target.rename(old / "previous")
-    try:
-        stage.rename(target)
-    except BaseException:
-        if old is not None:
-            (old / "previous").rename(target)  # put the previous build back
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

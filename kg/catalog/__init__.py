@@ -25,7 +25,7 @@ from kg.catalog.exports import render_exports
 from kg.catalog.facts import CatalogFacts, gather
 from kg.catalog.shacl import ShaclReport, check
 from kg.errors import ConfigError, ValidationFailed
-from kg.files import make_shareable
+from kg.files import make_shareable, replace_folder
 from kg.manifest import read
 
 #: The catalog folder's name beside the build folder, and the path of its files under the download
@@ -95,13 +95,7 @@ def write_catalog(build_dir: Path, config: CatalogConfig, data_dir: Path,
             (stage / name).write_text(text, encoding="utf-8", newline="")
         for path in (stage, *stage.rglob("*")):
             make_shareable(path)
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old.", dir=target.parent))
-            target.rename(old / target.name)
-        stage.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(stage, target)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

@@ -41,7 +41,7 @@ from kg.diff.patch import PatchStats, write_patch
 from kg.diff.report import CSV, JSON, MARKDOWN, ReportWriter, Summary
 from kg.diff.snapshot import EditionIndex, Reference, read_reference
 from kg.errors import ConfigError
-from kg.files import make_shareable
+from kg.files import make_shareable, replace_folder
 from kg.manifest import GraphEntry, Manifest
 from kg.rdf.write import GraphSink, write_graph_formats
 
@@ -100,7 +100,7 @@ def diff_build(build_dir: Path, old: str, new: str = "latest", out_dir: Path | N
     try:
         result = _write(manifest, old, new, stage)
         make_shareable(stage)
-        _replace(stage, target)
+        replace_folder(stage, target)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -230,17 +230,3 @@ def _check_target(target: Path, build_dir: Path) -> None:
         )
 
 
-def _replace(stage: Path, target: Path) -> None:
-    """Swap the finished stage in for ``target``; the previous diff goes only once the new one is in place."""
-    old: Path | None = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        target.rename(old / "previous")
-    try:
-        stage.rename(target)
-    except BaseException:
-        if old is not None:
-            (old / "previous").rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

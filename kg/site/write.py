@@ -32,7 +32,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from kg import resources
 from kg import vocabulary as v
 from kg.errors import ConfigError
-from kg.files import make_shareable
+from kg.files import make_shareable, replace_folder
 from kg.manifest import Manifest, read
 from kg.site import conneg, paths, rdfout
 from kg.site.edition import Indexes
@@ -82,7 +82,7 @@ def write_site(
     make_shareable(stage)
     try:
         result = _Writer(manifest, stage, license_iri, report_to).write(jobs)
-        _replace(stage, target)
+        replace_folder(stage, target)
         return SiteResult(target, *result)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -366,21 +366,6 @@ def _check_target(target: Path, build: Path) -> None:
     ):
         raise ConfigError(f"{target} exists and is not an earlier kg site (no {MARKER}): not replacing it")
 
-
-def _replace(stage: Path, target: Path) -> None:
-    """Swap the finished stage in; the old site goes only once the new one is in place."""
-    old: Path | None = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        target.rename(old / "previous")
-    try:
-        stage.rename(target)
-    except BaseException:
-        if old is not None:
-            (old / "previous").rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 __all__ = ["DATASET_PATH", "SiteResult", "dataset_iri", "write_site"]
