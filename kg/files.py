@@ -10,6 +10,18 @@ from pathlib import Path
 
 from kg.errors import ConfigError
 
+#: First characters a spreadsheet takes for a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: ``'`` before a formula-leading character (OWASP).
+
+    Every CSV kg writes for people (the curated table, review.csv, findings) goes
+    through this: a source cell such as ``=HYPERLINK(…)`` must never run when opened.
+    """
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
 
 def make_shareable(path: Path) -> None:
     """Give ``path`` the mode the user's umask asks for.

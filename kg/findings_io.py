@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import ConfigError, InputError
-from kg.files import write_text_atomic
+from kg.files import spreadsheet_safe, write_text_atomic
 from kg.findings import FieldValue, Finding, finding
 
 #: The formats :func:`write_findings` writes, each named by its file suffix.
@@ -93,7 +93,13 @@ def render_findings(findings: Iterable[Finding], fmt: str) -> str:
         for r in records:
             writer.writerow(
                 {
-                    k: json.dumps(v, ensure_ascii=False) if k == "fields" else "" if v is None else v
+                    k: json.dumps(v, ensure_ascii=False)
+                    if k == "fields"
+                    else ""
+                    if v is None
+                    else spreadsheet_safe(v)
+                    if isinstance(v, str)
+                    else v
                     for k, v in r.items()
                 }
             )

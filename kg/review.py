@@ -14,6 +14,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from kg.files import spreadsheet_safe
 from kg.findings import REVIEW_CODES, Finding
 
 COLUMNS = (
@@ -86,7 +87,7 @@ def write_review(directory: Path, findings: Iterable[Finding], scope: Sequence[s
         writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
         writer.writeheader()
         for f in rows:
-            writer.writerow(_record(f))
+            writer.writerow({k: spreadsheet_safe(v) for k, v in _record(f).items()})
     with (directory / "review.md").open("w", encoding="utf-8") as fh:
         fh.write(
             "# Review report / 要確認一覧\n\n"

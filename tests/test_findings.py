@@ -366,3 +366,20 @@ def test_findings_are_written_when_shacl_fails(tmp_path: Path, monkeypatch: pyte
     assert (row["code"], row["message"], row["measure_id"], row["fields"]) == (
         "shacl-violation", "broken", "04-01", '{"message": "broken"}'
     )
+
+
+def test_csv_for_people_never_carries_a_live_formula(tmp_path: Path) -> None:
+    """A source cell like =HYPERLINK(…) is written with a leading ' to review.csv and findings CSV (OWASP)."""
+    from kg.review import write_review
+
+    hostile = "=HYPERLINK(\"http://example.invalid\",\"x\")"
+    where = Position("s.txt", 7, 32, "府省庁名", "04-01")
+    found = [finding("unknown-organization", where, raw=hostile, value="@evil")]
+    write_findings(tmp_path / "findings.csv", found)
+    [row] = _csv(tmp_path / "findings.csv")
+    assert row["raw"] == "'" + hostile and row["message"].startswith("'") is False
+    assert json.loads(row["fields"]) == {"value": "@evil"}  # JSON text, read by programs, left as is
+    write_review(tmp_path, found)
+    [review] = _csv(tmp_path / "review.csv")
+    assert review["raw"] == "'" + hostile
+    assert review["line"] == "7" and review["measure_id"] == "04-01"  # ordinary cells untouched

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError, Position
-from kg.files import write_text_atomic
+from kg.files import FORMULA_START, spreadsheet_safe, write_text_atomic
 from kg.read.source import read_source
 
 #: Column headers, in order, with the role each plays.
@@ -26,8 +26,6 @@ COLUMNS = {
 #: What 確認済 may hold (compared case-blind, NFKC): yes, or no. Anything else is refused, not read as "no".
 YES = ("yes", "y", "true", "1", "はい", "済", "確認済", "✓", "✔", "○", "◯")
 NO = ("", "no", "n", "false", "0", "いいえ", "未", "未確認")
-#: First characters a spreadsheet takes for a formula (OWASP, CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -94,13 +92,8 @@ def _flag(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet will show as text: ``'`` before a formula-leading character (OWASP)."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
-
-
 def restore(cell: str) -> str:
-    """Undo :func:`neutralise`: the ``'`` before a formula-leading character goes again."""
+    """Undo :func:`kg.files.spreadsheet_safe`: the ``'`` before a formula-leading character goes again."""
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
@@ -111,5 +104,5 @@ def write_curated(path: Path, rows: list[dict[str, str]]) -> None:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS.values())
     for row in rows:
-        writer.writerow(neutralise(row[k]) for k in COLUMNS)
+        writer.writerow(spreadsheet_safe(row[k]) for k in COLUMNS)
     write_text_atomic(path, buf.getvalue(), encoding="utf-8-sig")
