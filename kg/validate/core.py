@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph
-from rdflib.term import Node
 
 from kg.errors import ConfigError
-from kg.validate.data import rdflib_term
+from kg.validate.data import graph_of
 from kg.validate.results import RawResult, read_report
 from kg.validate.shapes import SparqlCheck, load_shapes, split_shapes
 
@@ -55,21 +54,6 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     if not isinstance(report, Graph):
         raise ConfigError(f"pyshacl gave no report graph: {report!r}")
     return report
-
-
-def graph_of(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
-    """An rdflib graph of Oxigraph triples (a term cache: IRIs repeat a lot)."""
-    cache: dict[object, Node] = {}
-
-    def term(t: object) -> Node:
-        found = cache.get(t)
-        if found is None:
-            found = cache[t] = rdflib_term(t)
-        return found
-
-    graph = Graph()
-    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
-    return graph
 
 
 def core_results(files: Sequence[Path], shape_paths: tuple[Path, ...]) -> list[RawResult]:

@@ -167,6 +167,11 @@ def dump_ntriples(store: ox.Store, folder: Path) -> tuple[Path, ...]:
 
 def to_rdflib(store: ox.Store) -> Graph:
     """The union of the store's graphs as one rdflib graph, the form pyshacl validates fastest."""
+    return graph_of(store)
+
+
+def graph_of(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    """An rdflib graph of Oxigraph triples or quads (graph names dropped; a term cache: IRIs repeat a lot)."""
     cache: dict[object, Node] = {}
 
     def term(t: object) -> Node:
@@ -176,7 +181,7 @@ def to_rdflib(store: ox.Store) -> Graph:
         return found
 
     graph = Graph()
-    graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in store)
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
     return graph
 
 
