@@ -191,6 +191,10 @@ def _init(ctx: Context) -> None:
     _WORKER = ctx
     for signum in (signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
+    # The fork inherited the CLI's handler, which raises Interrupted: in a worker that prints a
+    # traceback. A worker ends on SIGTERM (the parent's terminate, or `timeout` signalling the
+    # group) silently, as by default; the parent reports the interruption.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
 
 
