@@ -152,15 +152,15 @@ def read(build_dir: Path) -> Manifest:
     return manifest
 
 
-def parse_file(path: Path, *, legacy: bool = False) -> Manifest:
+def parse_file(path: Path) -> Manifest:
     """Parse ``path`` as kg's manifest (format marker, fields, hashes) without looking at the files.
 
-    ``legacy`` also accepts the manifest of a kg from before the format marker
-    (no ``format`` key, a ``generator`` of ``kg …``, every other field as
-    typed): such a folder may be replaced by a new build, not published from.
+    A manifest without the format marker is refused, even one whose
+    ``generator`` says kg: the marker and the hashes are what make a folder
+    safe to replace, and a name anyone can write is not.
     """
     try:
-        return from_dict(json.loads(path.read_text(encoding="utf-8")), path.parent, legacy=legacy)
+        return from_dict(json.loads(path.read_text(encoding="utf-8")), path.parent)
     except (ValueError, KeyError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ConfigError(f"{path}: not a kg build manifest ({exc.__class__.__name__}: {exc})") from exc
     except OSError as exc:
@@ -211,14 +211,14 @@ def _count_lines(path: Path) -> int:
     return count
 
 
-def from_dict(data: object, directory: Path | None = None, *, legacy: bool = False) -> Manifest:
+def from_dict(data: object, directory: Path | None = None) -> Manifest:
     """The manifest that parsed JSON describes; ``ValueError``, ``KeyError`` or ``TypeError`` if malformed."""
     top = _object(data, "the manifest")
-    old = legacy and "format" not in top and str(top.get("generator", "")).startswith("kg ")
-    if old:
-        top = {**top, "format": FORMAT, "sha256": {}}
     if top.get("format") != FORMAT:
-        raise ValueError(f"no format marker {FORMAT!r}: not written by kg build (or by an older kg; rebuild)")
+        raise ValueError(
+            f"no format marker {FORMAT!r}: not written by kg build, or by a kg from before the marker"
+            " (check the folder, remove it yourself, and build again)"
+        )
     editions = tuple(
         EditionEntry(
             _int(e["year"], "editions[].year"),
@@ -235,7 +235,7 @@ def from_dict(data: object, directory: Path | None = None, *, legacy: bool = Fal
         directory, hashes,
     )
     unhashed = [name for name in manifest.file_names if name not in hashes]
-    if unhashed and not old:
+    if unhashed:
         raise KeyError(f"no SHA-256 for {', '.join(unhashed)}")
     return manifest
 

@@ -201,14 +201,20 @@ def test_timeout_command_mid_build_leaves_nothing(big_data: Path, tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_a_build_of_an_older_kg_without_the_format_marker_is_replaced(tmp_path: Path) -> None:
-    """Upgrading kg must not strand build/: a manifest written before the marker, with kg as its
-    generator and every field typed, still marks an earlier build (it cannot be published from)."""
+def test_a_manifest_that_names_kg_as_generator_without_the_format_marker_is_not_replaced(
+    tmp_path: Path,
+) -> None:
+    """A ``generator`` anyone can write does not make a folder kg's: without the format marker and the
+    hashes the folder is refused (exit 2) and kept, even when it is a build of a kg from before them."""
     out = tmp_path / "out"
     assert build(_settings(), out_dir=out, formats=("nt",)).written
     path = out / "manifest.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     del data["format"], data["sha256"]
     path.write_text(json.dumps(data), encoding="utf-8")
-    assert build(_settings(), out_dir=out, formats=("nt",)).written
-    assert "format" in json.loads(path.read_text(encoding="utf-8"))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    code, output = _run("build", "--out", str(out), "--formats", "nt", "-q")
+    assert code == 2, output
+    assert f"{out} exists and is not an earlier kg build" in output and "no format marker" in output
+    assert "remove it yourself" in output and "Traceback" not in output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -356,7 +356,7 @@ def _check_target(target: Path, settings: Settings) -> None:
     if manifest.FILE_NAME not in entries:
         raise ConfigError(f"{refuse} (no {manifest.FILE_NAME}): not replacing it")
     try:
-        earlier = manifest.parse_file(target / manifest.FILE_NAME, legacy=True)
+        earlier = manifest.parse_file(target / manifest.FILE_NAME)
     except ConfigError as exc:
         raise ConfigError(f"{refuse}: {exc}; not replacing it") from None
     foreign = [e for e in entries if e != manifest.FILE_NAME and e not in earlier.file_names]
