@@ -24,8 +24,11 @@ from rdflib import Graph
 from kg.cli import _register, cli
 from kg.diff import diff_build
 from kg.diff.changes import TYPES
+from kg.diff.compare import _kpis
+from kg.diff.snapshot import Figure, Kpi
 from kg.diff.text import char_diff
 from kg.validate import validate
+from kg.vocabulary import KG
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 OLD, NEW, FIRST = "2023-06-09", "2025-06-13", "2022-06-07"
@@ -147,6 +150,44 @@ def test_json_report_holds_the_same_changes(two: tuple[Path, Path, str]) -> None
             for m in data["measures"] for c in m["changes"]]
     assert _matches(flat, TWO_EDITIONS), flat
     assert sum(data["summary"]["changes"].values()) == len(TWO_EDITIONS)
+
+
+def test_a_kpi_status_comes_from_the_graphs_stated_figures(two: tuple[Path, Path, str]) -> None:
+    """見込/実績 is read from kg:StatedFigure, with the figure the graph states (not from the KPI's words)."""
+    _, out, _ = two
+    with (out / "changes.csv").open(encoding="utf-8", newline="") as fh:
+        got = [(r["old"], r["new"], r["note"])
+               for r in csv.DictReader(fh) if r["change"] == "kpi-status-changed"]
+    # The build reads ``100件（2024年度実績：120件）`` as an actual of 100件 (a figure followed by a bracket
+    # saying 実績, kg.normalise.kpi) and 120件 as the target: the diff reports what the graph states.
+    assert got == [("目標", "実績", "新しい版のKPIは実績（2024年度：100件）を示す")]
+
+
+def _kpi(text: str, *figures: tuple[str, str, str | None]) -> Kpi:
+    stated = tuple(Figure(n, KG + kind, phrase, year) for n, (kind, phrase, year) in enumerate(figures, 1))
+    return Kpi("k", 1, text, None, None, None, None, None, None, stated)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # The words 実績/見込 without a stated figure are not a status (the text-based rule said 実績 here).
+        (_kpi("2025年度までに公表"), _kpi("2025年度までに実績を公表"), []),
+        (_kpi("2025年度までに11拠点"),
+         _kpi("2025年度までに11拠点（2024年度見込：8拠点）", ("ProjectionFigure", "8拠点", "2024")),
+         [("kpi-status-changed", "KPI 1", "目標", "見込",
+           "新しい版のKPIは見込（2024年度：8拠点）を示す", "")]),
+        (_kpi("11拠点", ("ProjectionFigure", "8拠点", "2024")),
+         _kpi("11拠点", ("ProjectionFigure", "9拠点", "2025"), ("ActualFigure", "8拠点", None)),
+         [("kpi-status-changed", "KPI 1", "見込", "見込・実績",
+           "新しい版のKPIは見込（2025年度：9拠点）、実績（8拠点）を示す", "")]),
+        # A reference figure (（参考：…）) is context, not a status; a status that goes is not reported.
+        (_kpi("11拠点"), _kpi("11拠点", ("ReferenceFigure", "5拠点", None)), []),
+        (_kpi("11拠点", ("ActualFigure", "8拠点", None)), _kpi("11拠点"), []),
+    ],
+)
+def test_kpi_status_rules(old: Kpi, new: Kpi, expected: list[tuple[str, ...]]) -> None:
+    assert [c for c in _kpis([old], [new]) if c[0] == "kpi-status-changed"] == expected
 
 
 def test_a_mark_whose_article_is_unknown_on_one_side_is_matched_by_label(two: tuple[Path, Path, str]) -> None:

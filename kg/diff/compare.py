@@ -8,7 +8,8 @@
   lineage has old ones is a split from them.
 * **KPIs** pair up by equal text, then by the most similar text (at least
   half alike, by character) — a rewritten KPI is one KPI, not a removal and an
-  addition — and the pair is compared for deadline, target and 見込/実績.
+  addition — and the pair is compared for deadline, target and 見込/実績 (the
+  projections and actual values the graph states as kg:StatedFigure).
 * **Organisations** are compared by the organisation the gazetteer resolved,
   not by the name written: a ministry written another way (or renamed, when
   the gazetteer knows both names) is the same organisation, and said so.
@@ -121,7 +122,7 @@ def _kpis(old: Sequence[Kpi], new: Sequence[Kpi]) -> list[tuple[str, str, str, s
             out.append(("kpi-target-changed", aspect, _target(a), _target(b), "", ""))
         if a.status != b.status and b.status is not None:
             out.append(("kpi-status-changed", aspect, a.status or "目標", b.status,
-                        f"新しい版のKPIは{b.status}を示す", ""))
+                        f"新しい版のKPIは{b.reported()}を示す", ""))
     for a in gone:
         out.append(("kpi-removed", f"KPI {a.order}", a.text, "", "", ""))
     for b in came:

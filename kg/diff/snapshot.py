@@ -44,6 +44,10 @@ _PLAN = {
     KG + "targetValue": "value",
     KG + "targetUnit": "unit",
     KG + "targetComparator": "comparator",
+    KG + "statedFigure": "figure",
+    KG + "figureKind": "figureKind",
+    KG + "figureText": "figureText",
+    KG + "figureFiscalYear": "figureYear",
     KG + "strength": "strength",
     KG + "columnLabel": "column",
     KG + "provision": "provision",
@@ -54,6 +58,29 @@ _PLAN = {
     KG + "rawName": "rawName",
 }
 _BATCH = 20_000
+
+
+#: What a KPI reports rather than aims at, by the kind of its kg:StatedFigure (reference figures are context).
+_STATUS = {KG + "ProjectionFigure": "見込", KG + "ActualFigure": "実績"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A kg:StatedFigure of a KPI: its kind (IRI), the phrase it was read from, and its fiscal year."""
+
+    order: int
+    kind: str
+    text: str
+    fiscal_year: str | None
+
+    @property
+    def status(self) -> str | None:
+        """見込 or 実績 for a projection or an actual value; None for a reference figure."""
+        return _STATUS.get(self.kind)
+
+    def describe(self) -> str:
+        """The figure as a reader sees it: ``2024年度：120件``."""
+        return f"{self.fiscal_year}年度：{self.text}" if self.fiscal_year else self.text
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,7 @@ class Kpi:
     value: str | None
     unit: str | None
     comparator: str | None
+    figures: tuple[Figure, ...] = ()
 
     @property
     def target(self) -> tuple[str | None, str | None, str | None]:
@@ -76,11 +104,18 @@ class Kpi:
 
     @property
     def status(self) -> str | None:
-        """見込 (projected) or 実績 (actual) when the text reports one rather than a target."""
-        for word in ("実績", "見込"):
-            if word in self.text:
-                return word
-        return None
+        """見込 (projected), 実績 (actual) or both, when the KPI states such a figure beside its target.
+
+        Read from the graph's kg:StatedFigure, which the build reads with the
+        text's grammar (a 見込： label, a 実績/現在/時点 bracket): the word alone
+        elsewhere in a KPI (``実績を公表``) is not a figure.
+        """
+        found = {f.status for f in self.figures} - {None}
+        return "・".join(w for w in ("見込", "実績") if w in found) or None
+
+    def reported(self) -> str:
+        """The projections and actual values the KPI states, for a note (``実績（2024年度：120件）``)."""
+        return "、".join(f"{f.status}（{f.describe()}）" for f in self.figures if f.status)
 
 
 @dataclass(frozen=True)
@@ -249,10 +284,16 @@ class EditionIndex:
 
     def _kpi(self, ed: int, iri: str) -> Kpi:
         k = self._props(ed, iri)
+        figures = sorted((self._figure(ed, f) for f in k.get("figure", [])), key=lambda f: f.order)
         return Kpi(
             iri, int(_one(k, "order") or 0), _one(k, "text") or "", _one(k, "kind"), _one(k, "deadline"),
-            _one(k, "deadlineText"), _one(k, "value"), _one(k, "unit"), _one(k, "comparator"),
+            _one(k, "deadlineText"), _one(k, "value"), _one(k, "unit"), _one(k, "comparator"), tuple(figures),
         )
+
+    def _figure(self, ed: int, iri: str) -> Figure:
+        f = self._props(ed, iri)
+        return Figure(int(_one(f, "order") or 0), _one(f, "figureKind") or "", _one(f, "figureText") or "",
+                      _one(f, "figureYear"))
 
     def _mark(self, ed: int, iri: str, ref: Reference) -> Mark:
         k = self._props(ed, iri)
