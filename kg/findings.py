@@ -229,6 +229,14 @@ FINDING_TYPES: dict[str, FindingType] = {
             "A crosswalk row names an edition or measure that is not in the data.",
         ),
         _t(
+            "crosswalk-merged-kept",
+            E,
+            "data/lineage.csv says measure {measure} of {edition} was merged into {target} of {into},"
+            " but {into} also continues it as {kept}",
+            "A measure the crosswalk merges into another is also kept in that edition (the same ID and name,"
+            " or another crosswalk row): it cannot both end and go on.",
+        ),
+        _t(
             "unverified-numbering",
             W,
             "{law}: no source says which article was numbered {number} on {date}"

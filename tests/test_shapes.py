@@ -124,6 +124,7 @@ CASES: list[tuple[str, str, str] | tuple[str, str, str, str]] = [
     ("MeasureLegalBasisShape", "M", _set("MK1", "kg:confidence", "kg:MediumConfidence")),
     ("Measure-wasDerivedFrom", "M", _drop("M", "prov:wasDerivedFrom")),
     ("Measure-lineage", "M", _add("M", "kg:lineage", "$L2")),
+    ("Measure-mergedInto", "M", _add("M", "kg:mergedInto", "$L2")),
     ("MeasureLineage-identifier", "L", _drop("L", "dcterms:identifier")),
     ("MeasureLineage-firstEdition", "L", _set("L", "kg:firstEdition", "$SRC")),
     ("MeasureLineage-members", "L2", "DELETE DATA { $M2 kg:lineage $L2 }"),

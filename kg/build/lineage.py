@@ -6,6 +6,15 @@ lineage of an earlier measure when
 1. the curated crosswalk (``data/lineage.csv``) says so, or else
 2. the previous edition has a measure with the same ID *and the same name*.
 
+A crosswalk row with the relation ``merged`` says instead that a measure was
+merged into one of a later edition: its lineage ends there (a measure has one
+lineage, so the measure it went into cannot continue two), and the merge is
+recorded as a :class:`Merge`, which the lineage graph states as
+``kg:mergedInto`` — the way a split is two measures of one edition sharing a
+lineage, a merge is a lineage that ends in a measure of another. A merged
+measure that the later edition also continues (same ID and name, or another
+row) is an error: it cannot both end and go on.
+
 Anything else starts a lineage of its own, minted at this edition
 (``{base}lineage/{edition}/{id}``). The same ID under another name is not
 taken as the same measure (IDs are reassigned between editions): it is listed
@@ -38,6 +47,16 @@ class Lineage:
         return f"{self.edition}/{self.measure_id}"
 
 
+@dataclass(frozen=True)
+class Merge:
+    """Measure ``measure_id`` of ``edition`` was merged into ``into_id`` of ``into`` (a crosswalk row)."""
+
+    edition: str
+    measure_id: str
+    into: str
+    into_id: str
+
+
 @dataclass
 class LineageBook:
     """Lineages assigned so far, edition by edition (call :meth:`add_edition` in date order)."""
@@ -45,6 +64,7 @@ class LineageBook:
     crosswalk: list[CrosswalkRow]
     assigned: dict[tuple[str, str], Lineage] = field(default_factory=dict)
     new: list[Lineage] = field(default_factory=list)  # lineages started, in order
+    merges: list[Merge] = field(default_factory=list)  # merges stated, in crosswalk order
     _previous: dict[str, str] | None = None  # id → name of the previous edition
     _previous_key: str | None = None
     _editions: set[str] = field(default_factory=set)
@@ -54,12 +74,10 @@ class LineageBook:
     ) -> tuple[dict[str, Lineage], list[Finding]]:
         """Assign a lineage to each measure (ID → name, ID → source row) of ``edition``."""
         findings: list[Finding] = []
-        stated = {
-            (r.to_edition, r.to_id): r
-            for r in self.crosswalk
-            if r.to_edition == edition and r.from_edition in self._editions
-        }
+        rows = [r for r in self.crosswalk if r.to_edition == edition and r.from_edition in self._editions]
+        stated = {(r.to_edition, r.to_id): r for r in rows if not r.merged}
         out: dict[str, Lineage] = {}
+        kept: dict[tuple[str, str], str] = {}  # (edition, ID) of an earlier measure → the ID continuing it
         for measure_id, name in names.items():
             row = stated.get((edition, measure_id))
             earlier = self.assigned.get((row.from_edition, row.from_id)) if row is not None else None
@@ -69,6 +87,7 @@ class LineageBook:
                 before = self._previous.get(measure_id)
                 if before is not None and before == name:
                     earlier = self.assigned[(self._previous_key or "", measure_id)]
+                    kept[(self._previous_key or "", measure_id)] = measure_id
                 elif before is not None:
                     findings.append(
                         finding(
@@ -81,6 +100,8 @@ class LineageBook:
                             name=before,
                         )
                     )
+            if row is not None:
+                kept[(row.from_edition, row.from_id)] = measure_id
             lineage = earlier or Lineage(edition, measure_id, name)
             if earlier is None:
                 self.new.append(lineage)
@@ -89,9 +110,33 @@ class LineageBook:
         for row in stated.values():
             if row.to_id not in names:
                 findings.append(_unknown(row, row.to_edition, row.to_id))
+        findings += self._merges([r for r in rows if r.merged], names, kept)
         self._previous, self._previous_key = names, edition
         self._editions.add(edition)
         return out, findings
+
+    def _merges(
+        self, rows: list[CrosswalkRow], names: dict[str, str], kept: dict[tuple[str, str], str]
+    ) -> list[Finding]:
+        """Record the merges into this edition; a merged measure missing, or continued here, is an error."""
+        findings: list[Finding] = []
+        for row in rows:
+            known = (row.from_edition, row.from_id) in self.assigned
+            if not known:
+                findings.append(_unknown(row, row.from_edition, row.from_id))
+            if row.to_id not in names:
+                findings.append(_unknown(row, row.to_edition, row.to_id))
+            also = kept.get((row.from_edition, row.from_id))
+            if also is not None:
+                findings.append(
+                    finding(
+                        "crosswalk-merged-kept", row.position, raw=row.from_id, measure=row.from_id,
+                        edition=row.from_edition, target=row.to_id, into=row.to_edition, kept=also,
+                    )
+                )
+            elif known and row.to_id in names:
+                self.merges.append(Merge(row.from_edition, row.from_id, row.to_edition, row.to_id))
+        return findings
 
 
 def _unknown(row: CrosswalkRow, edition: str, measure_id: str) -> Finding:

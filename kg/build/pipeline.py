@@ -28,7 +28,7 @@ from kg.files import FolderLock, make_shareable, replace_folder
 from kg.findings import Report, finding
 from kg.harvest import FOLDER, GRAPH_FILE, GRAPH_NAME
 from kg.manifest import EditionEntry, Manifest
-from kg.rdf.lineage import lineage_links, lineage_triples
+from kg.rdf.lineage import lineage_links, lineage_triples, merge_triples
 from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
 from kg.rdf.terms import Minter
@@ -162,6 +162,7 @@ def _build_locked(
         lineage = GraphSink("lineage", minter.graph("lineage"), stage)
         sinks.append(lineage)
         lineage.add_block(lineage_triples(minter, book.new))
+        lineage.add_block(merge_triples(minter, book.merges))
         graphs.append(write_graph_formats(stage, lineage, formats, _reference_prefixes(minter)))
         harvested = _harvested_graph(settings.data_dir)
         if harvested is not None:

@@ -31,6 +31,7 @@ _TYPES = (
     ChangeType("measure-renumbered", "MeasureRenumbered", "施策番号の変更", "measure renumbered"),
     ChangeType("measure-renamed", "MeasureRenamed", "施策名の変更", "measure renamed"),
     ChangeType("measure-split", "MeasureSplit", "施策の分割", "measure split"),
+    ChangeType("measure-merged", "MeasureMerged", "施策の統合", "measure merged"),
     ChangeType("description-changed", "DescriptionChanged", "課題・取組概要の変更", "description changed"),
     ChangeType("kpi-added", "KPIAdded", "KPIの追加", "KPI added"),
     ChangeType("kpi-removed", "KPIRemoved", "KPIの削除", "KPI removed"),

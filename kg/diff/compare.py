@@ -5,7 +5,9 @@
   In a lineage, an old and a new measure pair up by equal ID, then equal name,
   then as the last one left on each side. A lineage with no old measure is an
   addition, with no new one a removal; a new measure left over where the
-  lineage has old ones is a split from them.
+  lineage has old ones is a split from them. An old measure whose lineage
+  ends in a merge (``kg:mergedInto``, :mod:`kg.diff.merges`) is merged into the
+  measures the merge reaches, not removed.
 * **KPIs** pair up by equal text, then by the most similar text (at least
   half alike, by character) — a rewritten KPI is one KPI, not a removal and an
   addition — and the pair is compared for deadline, target and 見込/実績 (the
@@ -23,7 +25,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from kg.diff.changes import Change
@@ -41,13 +43,19 @@ T = TypeVar("T")
 
 
 def compare_lineage(
-    lineage: str, olds: Sequence[Measure], news: Sequence[Measure], org_names: dict[str, str]
+    lineage: str, olds: Sequence[Measure], news: Sequence[Measure], org_names: dict[str, str],
+    merged: Mapping[str, Sequence[Measure]] | None = None,
 ) -> list[Change]:
-    """Every change of the measures of one lineage between the old and the new edition."""
+    """Every change of the measures of one lineage between the old and the new edition.
+
+    ``merged`` maps an old measure (IRI) to the new measures it was merged into
+    (:mod:`kg.diff.merges`): such a measure is reported as merged, not removed.
+    """
+    merged = merged or {}
     if not olds:
         return [Change(lineage, "", n.id, n.name, "measure-added", new=n.name) for n in news]
     if not news:
-        return [Change(lineage, o.id, "", o.name, "measure-removed", old=o.name) for o in olds]
+        return [c for o in olds for c in _gone(lineage, o, merged.get(o.iri, ()), "")]
     pairs, left_old, left_new = _pair_measures(olds, news)
     out: list[Change] = []
     for o, n in pairs:
@@ -58,9 +66,16 @@ def compare_lineage(
                           note=f"{from_ids} から分かれた施策"))
     continued = "・".join(n.id for n in news)
     for o in left_old if not left_new else []:  # with new measures left over, it was split into them
-        out.append(Change(lineage, o.id, "", o.name, "measure-removed", old=o.name,
-                          note=f"同じ系譜の施策は新しい版では {continued}"))
+        out += _gone(lineage, o, merged.get(o.iri, ()), f"同じ系譜の施策は新しい版では {continued}")
     return out
+
+
+def _gone(lineage: str, o: Measure, into: Sequence[Measure], note: str) -> list[Change]:
+    """An old measure with no successor in its lineage: merged into ``into``, or else removed."""
+    if not into:
+        return [Change(lineage, o.id, "", o.name, "measure-removed", old=o.name, note=note)]
+    return [Change(lineage, o.id, n.id, o.name, "measure-merged", old=o.id, new=n.id,
+                   note=f"{n.id}（{n.name}）に統合された施策") for n in into]
 
 
 def _pair_measures(

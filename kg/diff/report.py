@@ -126,6 +126,8 @@ class ReportWriter:
 
 
 def _ids(c: Change) -> str:
+    if c.change == "measure-merged":
+        return f"{c.old_id}（{c.new_id} に統合）"
     if c.old_id and c.new_id and c.old_id != c.new_id:
         return f"{c.new_id}（旧 {c.old_id}）"
     return c.new_id or f"{c.old_id}（削除）"

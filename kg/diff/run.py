@@ -37,6 +37,7 @@ from kg import manifest as manifests
 from kg.diff.changes import Change
 from kg.diff.compare import compare_lineage
 from kg.diff.graph import change_set_triples, graph_iri, measure_change_triples
+from kg.diff.merges import Merges, read_merges
 from kg.diff.patch import PatchStats, write_patch
 from kg.diff.report import CSV, JSON, MARKDOWN, ReportWriter, Summary
 from kg.diff.snapshot import EditionIndex, Reference, read_reference
@@ -83,6 +84,15 @@ def _graph(manifest: Manifest, name: str) -> GraphEntry:
     raise ConfigError(f"the build {manifest.directory} has no graph {name}; run `kg build` again")
 
 
+def _merges(manifest: Manifest, old: str, new: str, index: EditionIndex) -> Merges:
+    """The build's merges between the two editions (none in a build without a lineage graph)."""
+    if not any(g.name == "lineage" for g in manifest.graphs):
+        return Merges()
+    keys = sorted(e.decided.isoformat() for e in manifest.editions)
+    between = [manifest.ntriples(_graph(manifest, f"plan-{k}")) for k in keys if old < k < new]
+    return read_merges(manifest.ntriples(_graph(manifest, "lineage")), index, between)
+
+
 def diff_build(build_dir: Path, old: str, new: str = "latest", out_dir: Path | None = None) -> DiffResult:
     """Compare editions ``old`` and ``new`` of the build in ``build_dir``; write the reports to ``out_dir``.
 
@@ -122,7 +132,8 @@ def _write(manifest: Manifest, old: str, new: str, stage: Path) -> tuple[Summary
                 f"{missing} measure(s) of the build {manifest.directory} have no kg:lineage"
                 " (a build made before lineages): run `kg build` again"
             )
-        summary = _spool_changes(index, spool, old, new, reference)
+        merges = _merges(manifest, old, new, index)
+        summary = _spool_changes(index, spool, old, new, reference, merges)
         sink = GraphSink("changes", NamedNode(graph_iri(base, old, new)), stage)
         sink.add_block(change_set_triples(base, old, new, summary.text()))
         with ReportWriter(stage, summary) as reports:
@@ -156,18 +167,23 @@ def _spool_db(path: Path) -> sqlite3.Connection:
 
 
 def _spool_changes(
-    index: EditionIndex, db: sqlite3.Connection, old: str, new: str, reference: Reference
+    index: EditionIndex, db: sqlite3.Connection, old: str, new: str, reference: Reference, merges: Merges
 ) -> Summary:
     """Compare lineage by lineage; store each measure's changes with its place in the report; count."""
     counts: Counter[str] = Counter()
     changed = seq = 0
     batch: list[tuple[str, int, str]] = []
     size = 0
+    members = {lineage: index.members(lineage, 1) for lineage in sorted(merges.lineages())}
     for lineage, olds, news in index.lineages():
         before = [index.measure(0, old, m, reference) for m in olds]
         after = [index.measure(1, new, m, reference) for m in news]
+        merged = {
+            m: [index.measure(1, new, t, reference) for t in targets]
+            for m, targets in merges.targets(lineage, olds, news, members).items()
+        }
         groups: dict[tuple[str, str], list[Change]] = {}
-        for c in compare_lineage(lineage, before, after, reference.org_names):
+        for c in compare_lineage(lineage, before, after, reference.org_names, merged):
             groups.setdefault((c.old_id, c.new_id), []).append(c)
         for (old_id, new_id), changes in groups.items():
             counts.update(c.change for c in changes)

@@ -260,6 +260,20 @@ class EditionIndex:
         if current is not None:
             yield current, sides[0], sides[1]
 
+    def lineage_of(self, measures: set[str]) -> dict[str, str]:
+        """The lineage of each of ``measures`` that is in either edition."""
+        out: dict[str, str] = {}
+        for m in sorted(measures):
+            row = self.db.execute("SELECT lineage FROM lin WHERE m = ?", (m,)).fetchone()
+            if row is not None:
+                out[m] = row[0]
+        return out
+
+    def members(self, lineage: str, ed: int) -> list[str]:
+        """The measures of ``lineage`` in one edition."""
+        return [m for (m,) in self.db.execute(
+            "SELECT m FROM lin WHERE lineage = ? AND ed = ? ORDER BY m", (lineage, ed))]
+
     def _props(self, ed: int, s: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for p, o in self.db.execute("SELECT p, o FROM t WHERE ed = ? AND s = ? ORDER BY p, o", (ed, s)):

@@ -2,7 +2,8 @@
 
 Each measure gets ``kg:lineage`` in its edition's graph; the lineage resources
 themselves live in a graph of their own (``{base}graph/lineage``), since they
-belong to no one edition.
+belong to no one edition. So does ``kg:mergedInto`` (a measure merged into one
+of a later edition), which links two editions.
 """
 
 from __future__ import annotations
@@ -34,6 +35,22 @@ class LineageLike(Protocol):
     def name(self) -> str: ...
 
 
+class MergeLike(Protocol):
+    """What the mapping needs of a merge: the measure merged (edition, ID) and the one it went into."""
+
+    @property
+    def edition(self) -> str: ...
+
+    @property
+    def measure_id(self) -> str: ...
+
+    @property
+    def into(self) -> str: ...
+
+    @property
+    def into_id(self) -> str: ...
+
+
 def lineage_links(minter: Minter, edition: str, lineages: Mapping[str, LineageLike]) -> list[Triple]:
     """``measure kg:lineage L`` for every measure (by ID) of ``edition``."""
     link = kg("lineage")
@@ -56,3 +73,11 @@ def lineage_triples(minter: Minter, lineages: Iterable[LineageLike]) -> list[Tri
         if lin.name:
             out.append(Triple(s, RDFS_LABEL, ja(lin.name)))
     return out
+
+
+def merge_triples(minter: Minter, merges: Iterable[MergeLike]) -> list[Triple]:
+    """``measure kg:mergedInto measure`` for every merge the crosswalk states."""
+    return [
+        Triple(minter.measure(m.edition, m.measure_id), kg("mergedInto"), minter.measure(m.into, m.into_id))
+        for m in merges
+    ]
