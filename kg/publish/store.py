@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from pyoxigraph import NamedNode
@@ -12,6 +14,8 @@ from pyoxigraph import NamedNode
 from kg.errors import StoreError
 from kg.publish.http import HttpClient, Payload
 from kg.store.credentials import check_url, safe_url
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -77,20 +81,44 @@ class StoreClient:
     def count(self, graph: str) -> int:
         """Triples in named graph ``graph`` (0 if it does not exist)."""
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
+
+        def read(results: Any) -> int:
+            bindings = results["results"]["bindings"]
+            return int(bindings[0]["n"]["value"]) if bindings else 0
+
+        return self._results("COUNT", query, read)
+
+    def differ(self, graph: str, other: str) -> bool:
+        """Whether two named graphs hold different triples (blank nodes compared as stored)."""
+        a, b = iri_ref(graph), iri_ref(other)
+        query = (
+            f"ASK {{ {{ GRAPH {a} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH {b} {{ ?s ?p ?o }} }} }}"
+            f" UNION {{ GRAPH {b} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH {a} {{ ?s ?p ?o }} }} }} }}"
+        )
+
+        def read(results: Any) -> bool:
+            value = results["boolean"]
+            if value not in (True, False, 1, 0):  # Virtuoso writes JSON booleans as 1/0
+                raise ValueError(f"not a boolean: {value!r}")
+            return bool(value)
+
+        return self._results("ASK", query, read)
+
+    def _results(self, what: str, query: str, read: Callable[[Any], T]) -> T:
+        """``read`` applied to the SPARQL JSON results of ``query``; a StoreError if they are not that."""
         body = urlencode({"query": query}).encode("ascii")
         answer = self.http.send("POST", self.endpoints.query, Payload(body), _QUERY)
+        where = safe_url(self.endpoints.query)
         if "json" not in answer.content_type.lower():
             kind = answer.content_type.split(";")[0].strip() or "no content type"
             raise StoreError(
-                f"{safe_url(self.endpoints.query)}: the answer to COUNT is {kind}, not SPARQL results JSON;"
+                f"{where}: the answer to {what} is {kind}, not SPARQL results JSON;"
                 " is this the store's SPARQL query endpoint (Oxigraph …/query, Virtuoso …/sparql)?"
             )
         try:
-            bindings = json.loads(answer.body)["results"]["bindings"]
-            return int(bindings[0]["n"]["value"]) if bindings else 0
+            return read(json.loads(answer.body))
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            where = safe_url(self.endpoints.query)
-            raise StoreError(f"{where}: unexpected answer to COUNT ({exc.__class__.__name__})") from None
+            raise StoreError(f"{where}: unexpected answer to {what} ({exc.__class__.__name__})") from None
 
     def post_graph(
         self, graph: str, ntriples: Path, *, bulk: bool = False, timeout: float | None = None
