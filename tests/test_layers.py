@@ -43,7 +43,8 @@ RANKS = {
     "kg.store": 5,
     "kg.query": 6,
     "kg.publish": 6,
-    "kg.diff": 6,  # reads builds (as query and publish do), writes with kg.rdf
+    # reads builds, writes with kg.rdf; below catalog and site, which read the version notes it leaves
+    "kg.diff": 5,
     "kg.site": 6,  # reads a finished build folder (its manifest); never the build stage
     "kg.serve": 7,  # serves a build through kg.site and kg.store; never the build stage
     "kg.catalog": 6,  # reads a finished build (kg.manifest) and the reference data; never kg.build

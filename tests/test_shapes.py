@@ -244,6 +244,8 @@ CASES: list[tuple[str, str, str] | tuple[str, str, str, str]] = [
     ("ChangeSet-fromEdition", "CS", _drop("CS", "kg:fromEdition")),
     ("ChangeSet-toEdition", "CS", _add("CS", "kg:toEdition", "$ED")),
     ("ChangeSet-description", "CS", _set("CS", "dcterms:description", '"no language"')),
+    ("PlanEdition-versionNotes", "ED",
+     _add("ED", "<http://www.w3.org/ns/adms#versionNotes>", '"no language"')),
     ("MeasureChangeShape", "MC", _add("MC", "kg:note", '"x"')),
     ("MeasureChange-label", "MC", _set("MC", "rdfs:label", '"no language"')),
     ("MeasureChange-inChangeSet", "MC", _drop("MC", "kg:inChangeSet")),

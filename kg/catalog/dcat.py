@@ -208,6 +208,8 @@ def catalog_graph(facts: CatalogFacts) -> Graph:
         g.add((node, DCT.conformsTo, standards[0]))
         if previous is not None:
             g.add((node, DCATN.previousVersion, previous))
+        if edition.version_notes is not None:  # only from a diff of this build: no text is made up
+            _texts(g, node, ADMSN.versionNotes, edition.version_notes)
         previous = node
         for file in (*edition.files, *facts.shared):
             g.add((node, DCATN.distribution, _distribution(g, facts, file, licence, standards)))

@@ -5,7 +5,8 @@ one :class:`CatalogFacts`, so they cannot disagree on a size, a checksum or a
 title. Facts come from where they are stated: file sizes and SHA-256 from the
 files themselves, editions from the manifest and the plan graphs (titles,
 measures and their ID range, and the edition's scope — an excerpt or the whole
-list — where the graph states it), the publisher and its 法人番号 from the
+list — where the graph states it; what changed since the previous edition
+where ``kg diff`` left it beside the build, :mod:`kg.diff.notes`), the publisher and its 法人番号 from the
 gazetteer (only where a source states the number), the licence and laws
 from their reference files, and the rest from :mod:`kg.catalog.config`.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from kg.catalog.config import CatalogConfig
+from kg.diff.notes import version_notes
 from kg.errors import ConfigError
 from kg.manifest import Manifest
 from kg.reference.laws import Law, load_laws
@@ -75,6 +77,8 @@ class EditionFacts:
     scope_ja: str | None  # its skos:scopeNote
     scope_en: str | None
     files: tuple[FileFacts, ...]
+    #: What changed since the previous edition (adms:versionNotes), where kg diff left it (kg.diff.notes).
+    version_notes: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ def gather(manifest: Manifest, config: CatalogConfig, data_dir: Path,
     laws = tuple(laws_ref.laws[i] for i in LAW_IDS if i in laws_ref.laws)
     build = manifest.directory
     assert build is not None
+    notes = version_notes(manifest).notes
     editions: list[EditionFacts] = []
     for entry in sorted(manifest.editions, key=lambda e: e.decided):
         key = entry.decided.isoformat()
@@ -142,6 +147,7 @@ def gather(manifest: Manifest, config: CatalogConfig, data_dir: Path,
             key, entry.decided, read.title_ja, read.title_en, len(ids), min(ids, default=""),
             max(ids, default=""), entry.source, read.sha256, read.excerpt, read.scope.get("ja"),
             read.scope.get("en"), tuple(files),
+            (notes[key].ja, notes[key].en) if key in notes else None,
         ))
     whole = [file_facts(manifest.path(name), name, "知識グラフ全体", "The whole knowledge graph")
              for name in (manifest.dataset.get("trig"), manifest.dataset.get("jsonld")) if name]

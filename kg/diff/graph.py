@@ -6,6 +6,8 @@ IRIs (under the build's base, see docs/diff.md)::
     {base}changes/{old}/{new}                    kg:ChangeSet
     {base}changes/{old}/{new}/measure/{n}        kg:MeasureChange, n = position in the report (6 digits)
     {base}changes/{old}/{new}/change/{n}-{j}     kg:Change, j = its order among the measure's changes
+    {base}plan/{new}                             the new edition: adms:versionNotes (the summary), when
+                                                 old is the edition just before it in the build
 
 Positions are zero-padded so that subjects arrive in sorted order and the
 graph's N-Triples are written by :class:`kg.rdf.write.GraphSink` without a
@@ -23,9 +25,11 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.diff.changes import TYPES, Change
 from kg.rdf.terms import RDF_TYPE, RDFS_LABEL, Minter, integer, ja, kg
-from kg.vocabulary import DCTERMS, RDFS
+from kg.vocabulary import ADMS, DCTERMS, RDFS
 
 _IDENTIFIER = NamedNode(DCTERMS + "identifier")
+#: The new edition's version notes (ADMS, as DCAT-AP uses it on a dataset's version).
+VERSION_NOTES = NamedNode(ADMS + "versionNotes")
 _DESCRIPTION = NamedNode(DCTERMS + "description")
 _COMMENT = NamedNode(RDFS + "comment")
 
@@ -38,18 +42,33 @@ def graph_iri(base: str, old: str, new: str) -> str:
     return f"{base}graph/changes/{old}/{new}"
 
 
-def change_set_triples(base: str, old: str, new: str, summary: str) -> list[Triple]:
-    """The change set: which editions, and the summary of the changes (its description)."""
+def change_set_triples(
+    base: str, old: str, new: str, summary: tuple[str, str], version_notes: bool
+) -> list[Triple]:
+    """The change set: which editions, and the summary of the changes (its description, ja and en).
+
+    With ``version_notes`` (``old`` is the edition just before ``new`` in the
+    build, :func:`kg.diff.notes.is_previous`) the summary is also the new
+    edition's ``adms:versionNotes``: what changed in it since the one before.
+    A diff across editions between says nothing about the edition itself.
+    """
     minter = Minter(base)
     s = NamedNode(change_set_iri(base, old, new))
-    return [
+    text_ja, text_en = summary
+    out = [
         Triple(s, RDF_TYPE, kg("ChangeSet")),
         Triple(s, _IDENTIFIER, Literal(f"{old}/{new}")),
         Triple(s, RDFS_LABEL, ja(f"重点計画 {old} から {new} への変更")),
         Triple(s, kg("fromEdition"), minter.edition(old)),
         Triple(s, kg("toEdition"), minter.edition(new)),
-        Triple(s, _DESCRIPTION, ja(summary)),
+        Triple(s, _DESCRIPTION, ja(text_ja)),
+        Triple(s, _DESCRIPTION, Literal(text_en, language="en")),
     ]
+    if version_notes:
+        edition = minter.edition(new)
+        out += [Triple(edition, VERSION_NOTES, ja(text_ja)),
+                Triple(edition, VERSION_NOTES, Literal(text_en, language="en"))]
+    return out
 
 
 def measure_change_triples(

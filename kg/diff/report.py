@@ -43,11 +43,21 @@ class Summary:
             f"変更のある施策 {self.measures_changed}" + (f"（{parts}）" if parts else "（変更なし）") + "。"
         )
 
+    def text_en(self) -> str:
+        """The same sentence in English (for the English version notes of the new edition)."""
+        parts = ", ".join(f"{t.en} {self.counts[c]}" for c, t in TYPES.items()
+                          if self.counts[c] and not t.unchanged)
+        return (
+            f"Changes from {self.old} to {self.new}: measures {self.old_measures} → {self.new_measures},"
+            f" measures changed {self.measures_changed}" + (f" ({parts})" if parts else " (no changes)") + "."
+        )
+
     def to_dict(self) -> dict[str, object]:
         return {
             "old": self.old, "new": self.new, "old_measures": self.old_measures,
             "new_measures": self.new_measures, "measures_changed": self.measures_changed,
             "changes": {c: self.counts[c] for c in TYPES if self.counts[c]}, "text": self.text(),
+            "text_en": self.text_en(),
         }
 
 

@@ -38,6 +38,7 @@ from kg.diff.changes import Change
 from kg.diff.compare import compare_lineage
 from kg.diff.graph import change_set_triples, graph_iri, measure_change_triples
 from kg.diff.merges import Merges, read_merges
+from kg.diff.notes import SUMMARY, compared, diff_folder, is_previous
 from kg.diff.patch import PatchStats, write_patch
 from kg.diff.report import CSV, JSON, MARKDOWN, ReportWriter, Summary
 from kg.diff.snapshot import EditionIndex, Reference, read_reference
@@ -97,13 +98,14 @@ def diff_build(build_dir: Path, old: str, new: str = "latest", out_dir: Path | N
     """Compare editions ``old`` and ``new`` of the build in ``build_dir``; write the reports to ``out_dir``.
 
     ``out_dir`` defaults to ``diff-{old}-{new}`` beside the build folder (not in
-    it: a build replaces its folder whole).
+    it: a build replaces its folder whole), which is also where ``kg catalog``
+    and ``kg site`` look for an edition's version notes (:mod:`kg.diff.notes`).
     """
     manifest = manifests.read(build_dir)
     old, new = resolve(manifest, old), resolve(manifest, new)
     if old == new:
         raise ConfigError(f"both editions are {old}: compare two editions")
-    target = (out_dir or build_dir.resolve().parent / f"diff-{old}-{new}").resolve()
+    target = (out_dir or diff_folder(build_dir, old, new)).resolve()
     _check_target(target, build_dir.resolve())
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
@@ -135,7 +137,8 @@ def _write(manifest: Manifest, old: str, new: str, stage: Path) -> tuple[Summary
         merges = _merges(manifest, old, new, index)
         summary = _spool_changes(index, spool, old, new, reference, merges)
         sink = GraphSink("changes", NamedNode(graph_iri(base, old, new)), stage)
-        sink.add_block(change_set_triples(base, old, new, summary.text()))
+        notes = is_previous(manifest, old, new)
+        sink.add_block(change_set_triples(base, old, new, (summary.text(), summary.text_en()), notes))
         with ReportWriter(stage, summary) as reports:
             for position, changes in enumerate(_spooled(spool), 1):
                 reports.measure(changes)
@@ -148,10 +151,16 @@ def _write(manifest: Manifest, old: str, new: str, stage: Path) -> tuple[Summary
         (stage / ".changes.sqlite").unlink(missing_ok=True)
     with (stage / PATCH).open("wb") as fh:
         stats = write_patch(old_nt, new_nt, fh)
+    # The summary alone, with what it was made from: kg catalog and kg site read it as the new
+    # edition's version notes (kg.diff.notes) without parsing the change graph.
+    head = {**summary.to_dict(), "base_iri": base, "compared": compared(manifest, old, new),
+            "version_notes": notes}
+    (stage / SUMMARY).write_text(json.dumps(head, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                 encoding="utf-8", newline="\n")
     editions = tuple(e for e in manifest.editions if e.decided.isoformat() in (old, new))
     Manifest(
         f"kg {__version__}", base, editions, (entry,),
-        {"markdown": MARKDOWN, "csv": CSV, "json": JSON, "rdf_patch": PATCH},
+        {"markdown": MARKDOWN, "csv": CSV, "json": JSON, "rdf_patch": PATCH, "summary": SUMMARY},
     ).write(stage)
     return summary, stats, entry.triples
 

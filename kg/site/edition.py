@@ -124,11 +124,17 @@ class Indexes:
             "org_bars": org_bars, "network": net,
             "sources": [ln.link(s, page) for s in g.iris(node, v.PROV_WAS_DERIVED_FROM)],
             "excerpt": g.text(node, K + "excerpt") == "true",
-            "scope": {
-                o.language: o.value
-                for o in g.objects(node, v.SKOS + "scopeNote")
-                if isinstance(o, Literal) and o.language in ("ja", "en")
-            },
+            "scope": self._by_language(node, v.SKOS + "scopeNote"),
+            # What changed since the previous edition, where kg diff left it (kg.site.write adds it).
+            "notes": self._by_language(node, v.ADMS + "versionNotes"),
+        }
+
+    def _by_language(self, node: NamedNode, prop: str) -> dict[str, str]:
+        """A property's Japanese and English texts, by language."""
+        return {
+            o.language: o.value
+            for o in self.g.objects(node, prop)
+            if isinstance(o, Literal) and o.language in ("ja", "en")
         }
 
     def _article(self, target: NamedNode) -> NamedNode:

@@ -63,12 +63,15 @@ EXTERNAL: dict[str, tuple[str, str]] = {
     "owl:Ontology": ("オントロジー", "ontology"),
     "owl:versionInfo": ("版", "version"),
     "void:Dataset": ("データセット（VoID）", "dataset (VoID)"),
+    "adms:versionNotes": ("前の版からの変更", "version notes"),
 }
+#: Namespaces shown compactly beyond the build's prefixes (VoID: the site's own; ADMS: version notes).
+_MORE_PREFIXES = {"void": v.VOID, "adms": v.ADMS}
 
 
 def compact(iri: str) -> str:
     """``prefix:local`` for an IRI in a known namespace (the VoID one included), else the IRI."""
-    for prefix, ns in (*v.PREFIXES.items(), ("void", v.VOID)):
+    for prefix, ns in (*v.PREFIXES.items(), *_MORE_PREFIXES.items()):
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri
@@ -136,7 +139,7 @@ class Namer:
 
 
 EXTERNAL_IRIS = frozenset(
-    v.PREFIXES[c.split(":", 1)[0]] + c.split(":", 1)[1] for c in EXTERNAL if not c.startswith("void:")
+    v.PREFIXES[c.split(":", 1)[0]] + c.split(":", 1)[1] for c in EXTERNAL if c.split(":", 1)[0] in v.PREFIXES
 )
 
 

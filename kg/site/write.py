@@ -31,9 +31,11 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from kg import resources
 from kg import vocabulary as v
+from kg.diff.notes import version_notes
 from kg.errors import ConfigError
 from kg.files import make_shareable, replace_folder
 from kg.manifest import Manifest, read
+from kg.rdf.terms import Minter
 from kg.site import conneg, paths, rdfout
 from kg.site.edition import Indexes
 from kg.site.graph import SiteGraph
@@ -93,6 +95,7 @@ class _Writer:
         self.m, self.out, self.base = manifest, out, manifest.base_iri
         self.license = {"iri": license_iri, "name": _LICENSE_NAMES.get(license_iri, license_iri)}
         self.graph = SiteGraph.load(manifest)
+        self.graph.add(_version_notes(manifest), "changes")
         editions = sorted(self.graph.of_type(EDITION), key=str)
         measures = self.graph.of_type(MEASURE)
         self.void = void_triples(manifest, license_iri, [m.value for m in sorted(measures, key=str)[:1]],
@@ -310,6 +313,21 @@ class _Writer:
             if path.is_file():
                 self._bytes(f"assets/{path.name}", path.read_bytes())
         self._bytes("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n".encode())
+
+
+def _version_notes(manifest: Manifest) -> list[Triple]:
+    """Each edition's ``adms:versionNotes`` where ``kg diff`` left a summary for it (:mod:`kg.diff.notes`).
+
+    They become part of the edition's description (its page and its RDF), as
+    they are in the change graph; without a diff of this build, nothing is said.
+    """
+    minter = Minter(manifest.base_iri)
+    prop = NamedNode(v.ADMS + "versionNotes")
+    return [
+        Triple(minter.edition(key), prop, Literal(text, language=lang))
+        for key, notes in sorted(version_notes(manifest).notes.items())
+        for lang, text in (("ja", notes.ja), ("en", notes.en))
+    ]
 
 
 @lru_cache(maxsize=2)
