@@ -232,9 +232,9 @@ FINDING_TYPES: dict[str, FindingType] = {
             "crosswalk-merged-kept",
             E,
             "data/lineage.csv says measure {measure} of {edition} was merged into {target} of {into},"
-            " but {into} also continues it as {kept}",
-            "A measure the crosswalk merges into another is also kept in that edition (the same ID and name,"
-            " or another crosswalk row): it cannot both end and go on.",
+            " but it is also continued, by {kept}",
+            "A measure the crosswalk merges into another is also continued (by the same ID and name in the"
+            " next edition, or by another crosswalk row): it cannot both end and go on.",
         ),
         _t(
             "unverified-numbering",

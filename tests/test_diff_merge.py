@@ -198,7 +198,11 @@ def test_measure_merged_is_a_change_type_of_the_ontology() -> None:
         # 1-3 goes on in 2025 under its ID and name: it cannot also be merged.
         ("2023-06-09,1-3,2025-06-13,2-1,wrong,test,merged\n",
          "lineage.csv:2: data/lineage.csv says measure 1-3 of 2023-06-09 was merged into 2-1 of 2025-06-13,"
-         " but 2025-06-13 also continues it as 1-3"),
+         " but it is also continued, by 1-3 of 2025-06-13"),
+        # 1-1 of 2022 goes on in 2023 (same ID and name): merging the 2022 measure into 2025 is a mistake.
+        ("2022-06-07,1-1,2025-06-13,2-1,wrong,test,merged\n",
+         "lineage.csv:2: data/lineage.csv says measure 1-1 of 2022-06-07 was merged into 2-1 of 2025-06-13,"
+         " but it is also continued, by 1-1 of 2023-06-09"),
     ],
 )
 def test_a_mistaken_merge_stops_the_build(tmp_path: Path, row: str, expected: str) -> None:

@@ -65,6 +65,8 @@ class LineageBook:
     assigned: dict[tuple[str, str], Lineage] = field(default_factory=dict)
     new: list[Lineage] = field(default_factory=list)  # lineages started, in order
     merges: list[Merge] = field(default_factory=list)  # merges stated, in crosswalk order
+    #: (edition, ID) of a measure → the first later measure that continues it (same ID and name, or a row).
+    continued: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _previous: dict[str, str] | None = None  # id → name of the previous edition
     _previous_key: str | None = None
     _editions: set[str] = field(default_factory=set)
@@ -77,7 +79,6 @@ class LineageBook:
         rows = [r for r in self.crosswalk if r.to_edition == edition and r.from_edition in self._editions]
         stated = {(r.to_edition, r.to_id): r for r in rows if not r.merged}
         out: dict[str, Lineage] = {}
-        kept: dict[tuple[str, str], str] = {}  # (edition, ID) of an earlier measure → the ID continuing it
         for measure_id, name in names.items():
             row = stated.get((edition, measure_id))
             earlier = self.assigned.get((row.from_edition, row.from_id)) if row is not None else None
@@ -87,7 +88,7 @@ class LineageBook:
                 before = self._previous.get(measure_id)
                 if before is not None and before == name:
                     earlier = self.assigned[(self._previous_key or "", measure_id)]
-                    kept[(self._previous_key or "", measure_id)] = measure_id
+                    self.continued.setdefault((self._previous_key or "", measure_id), (edition, measure_id))
                 elif before is not None:
                     findings.append(
                         finding(
@@ -101,7 +102,7 @@ class LineageBook:
                         )
                     )
             if row is not None:
-                kept[(row.from_edition, row.from_id)] = measure_id
+                self.continued.setdefault((row.from_edition, row.from_id), (edition, measure_id))
             lineage = earlier or Lineage(edition, measure_id, name)
             if earlier is None:
                 self.new.append(lineage)
@@ -110,15 +111,17 @@ class LineageBook:
         for row in stated.values():
             if row.to_id not in names:
                 findings.append(_unknown(row, row.to_edition, row.to_id))
-        findings += self._merges([r for r in rows if r.merged], names, kept)
+        findings += self._merges([r for r in rows if r.merged], names)
         self._previous, self._previous_key = names, edition
         self._editions.add(edition)
         return out, findings
 
-    def _merges(
-        self, rows: list[CrosswalkRow], names: dict[str, str], kept: dict[tuple[str, str], str]
-    ) -> list[Finding]:
-        """Record the merges into this edition; a merged measure missing, or continued here, is an error."""
+    def _merges(self, rows: list[CrosswalkRow], names: dict[str, str]) -> list[Finding]:
+        """Record the merges into this edition; a merged measure missing, or continued, is an error.
+
+        Continued means by a measure of this edition or of one between (the
+        merged measure's own successor, not a sibling of a split it was part of).
+        """
         findings: list[Finding] = []
         for row in rows:
             known = (row.from_edition, row.from_id) in self.assigned
@@ -126,12 +129,13 @@ class LineageBook:
                 findings.append(_unknown(row, row.from_edition, row.from_id))
             if row.to_id not in names:
                 findings.append(_unknown(row, row.to_edition, row.to_id))
-            also = kept.get((row.from_edition, row.from_id))
+            also = self.continued.get((row.from_edition, row.from_id))
             if also is not None:
                 findings.append(
                     finding(
                         "crosswalk-merged-kept", row.position, raw=row.from_id, measure=row.from_id,
-                        edition=row.from_edition, target=row.to_id, into=row.to_edition, kept=also,
+                        edition=row.from_edition, target=row.to_id, into=row.to_edition,
+                        kept=f"{also[1]} of {also[0]}",
                     )
                 )
             elif known and row.to_id in names:
