@@ -137,6 +137,9 @@ def test_kg_diff_reports_the_merges(build: Path, tmp_path: Path) -> None:
     code, output = run("diff", "2023", "2025", "--build-dir", str(build), "--out", str(tmp_path / "d"))
     assert code == 0, output
     assert rows(tmp_path / "d") == MERGED
+    assert output.splitlines()[-1] == (
+        f"version notes of 2025-06-13: kg catalog and kg site look for them in"
+        f" {build.parent / 'diff-2023-06-09-2025-06-13'}, not here")
     assert output.splitlines()[0] == (
         "2023-06-09 から 2025-06-13 への変更：施策 4 → 2、変更のある施策 3"
         "（施策番号の変更 1、施策名の変更 1、施策の統合 2）。"
@@ -172,6 +175,8 @@ def test_a_merge_shows_across_an_edition_between(build: Path, tmp_path: Path) ->
     code, output = run("diff", "2022", "2025", "--build-dir", str(build), "--out", str(tmp_path / "d"))
     assert code == 0, output
     assert rows(tmp_path / "d") == MERGED
+    assert output.splitlines()[-1] == (
+        "not version notes: 2022-06-07 is not the edition just before 2025-06-13 in the build")
 
 
 def test_before_the_merge_nothing_is_merged(build: Path, tmp_path: Path) -> None:

@@ -42,3 +42,10 @@ def command(old: str, new: str, build_dir: Path | None, out_dir: Path | None) ->
         f" {result.patch.kept} kept"
     )
     click.echo(f"wrote {result.triples} change triples and the reports to {result.out_dir}")
+    if not result.version_notes:
+        click.echo(f"not version notes: {s.old} is not the edition just before {s.new} in the build")
+    elif result.out_dir == result.notes_folder:
+        click.echo(f"version notes of {s.new}: kg catalog and kg site show this summary")
+    else:
+        click.echo(f"version notes of {s.new}: kg catalog and kg site look for them in {result.notes_folder},"
+                   " not here")

@@ -54,12 +54,19 @@ _DIGITS = re.compile(r"\d+")
 
 @dataclass(frozen=True)
 class DiffResult:
-    """What ``kg diff`` wrote: the folder, the summary, the patch's counts, the change graph's size."""
+    """What ``kg diff`` wrote: the folder, the summary, the patch's counts, the change graph's size.
+
+    ``version_notes``: the summary is the new edition's version notes (the old
+    edition is the one before it in the build); ``notes_folder`` is where
+    ``kg catalog`` and ``kg site`` look for them (:mod:`kg.diff.notes`).
+    """
 
     out_dir: Path
     summary: Summary
     patch: PatchStats
     triples: int
+    version_notes: bool = False
+    notes_folder: Path | None = None
 
 
 def resolve(manifest: Manifest, name: str) -> str:
@@ -116,7 +123,8 @@ def diff_build(build_dir: Path, old: str, new: str = "latest", out_dir: Path | N
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    return DiffResult(target, result[0], result[1], result[2])
+    notes = is_previous(manifest, old, new)
+    return DiffResult(target, result[0], result[1], result[2], notes, diff_folder(build_dir, old, new))
 
 
 def _write(manifest: Manifest, old: str, new: str, stage: Path) -> tuple[Summary, PatchStats, int]:
