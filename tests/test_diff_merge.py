@@ -267,3 +267,6 @@ def test_a_merge_chain_is_followed_and_a_kept_sibling_is_not_merged() -> None:
     # L4 goes on (a split sibling of d2 is kept, n4): only d2, the measure merged, went into L3.
     assert merges.targets("L4", ["d1", "d2"], ["n4"], members) == {"d2": ["n3"]}
     assert merges.targets("L5", ["e"], [], members) == {}
+    # A lineage split in the old edition whose two measures were merged into two others: each its own.
+    split = Merges({"L6": [("f1", "L3"), ("f2", "L7")]})
+    assert split.targets("L6", ["f1", "f2"], [], {"L3": ["n3"], "L7": ["n7"]}) == {"f1": ["n3"], "f2": ["n7"]}

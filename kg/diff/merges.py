@@ -40,17 +40,23 @@ class Merges:
                 members: dict[str, list[str]]) -> dict[str, list[str]]:
         """Old measure IRI → the new measures (IRIs) it was merged into, for one lineage.
 
-        ``members`` gives each lineage's measures in the new edition. A lineage
-        that has none there ended in its merges, so each of its old measures went
-        where it did; where it goes on (a split sibling kept), only a measure
-        merged itself is.
+        ``members`` gives each lineage's measures in the new edition. An old
+        measure merged itself goes where its merge leads. One that was not, in a
+        lineage with no measure in the new edition, went where the lineage's
+        later measures (in editions between) were merged; in a lineage that goes
+        on (a split sibling kept), it was not merged.
         """
+        entries = self.by_lineage.get(lineage, [])
         out: dict[str, list[str]] = {}
-        for merged, into in self.by_lineage.get(lineage, []):
-            reached = self._reach(into, members, {lineage})
-            for old in olds if not news else [m for m in olds if m == merged]:
-                out.setdefault(old, [])
-                out[old] += [m for m in reached if m not in out[old]]
+        for old in olds:
+            # Its own merge first; else, where the lineage ended, the merges of its later measures.
+            own = [into for merged, into in entries if merged == old]
+            later = [into for merged, into in entries if merged not in olds] if not news else []
+            reached: list[str] = []
+            for into in own or later:
+                reached += [m for m in self._reach(into, members, {lineage}) if m not in reached]
+            if reached:
+                out[old] = reached
         return out
 
     def _reach(self, lineage: str, members: dict[str, list[str]], seen: set[str]) -> list[str]:
