@@ -16,13 +16,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 from kg.build.pipeline import build
 from kg.config import load_settings
 from kg.validate import ResultSeverity, validate
 from kg.validate.core import prepared_shapes
-from kg.validate.partition import GLOBAL, Partitioner, partition_safe
-from kg.validate.shapes import shape_files
+from kg.validate.data import load
+from kg.validate.partition import GLOBAL, Partitioner, local_checks, partition_safe
+from kg.validate.shapes import SparqlCheck, shape_files
 from tests.paths import ROOT
 
 KG = "https://kg.example.jp/def/kg#"
@@ -76,10 +78,18 @@ def _plant(build_dir: Path, target: Path) -> None:
     removed = {line for line in lines if line.startswith(first) and "rdf-schema#label" in line}
     removed |= {line for line in lines if line.startswith(f"<{PLAN[:-1]}>") and "prov#wasDerivedFrom" in line}
     plan.write_text("".join([line for line in lines if line not in removed] + added), encoding="utf-8")
-    # global data: an organisation with a 12-digit 法人番号, a focus node in every part's context
+    _break_organisation(target)
+
+
+def _break_organisation(target: Path, used: bool = False) -> None:
+    """Global data: an organisation with a 12-digit 法人番号, a focus node in every part's context
+    (with ``used``, one that measures of several parts implement)."""
+    users = {line.split(" ")[2] for line in (target / GRAPH).read_text(encoding="utf-8").splitlines()
+             if f"<{KG}implementedBy>" in line} if used else set()
     ref = target / "reference.nt"
     text = ref.read_text(encoding="utf-8")
-    number = next(line for line in text.splitlines() if f"<{KG}corporateNumber> \"" in line)
+    number = next(line for line in text.splitlines() if f"<{KG}corporateNumber> \"" in line
+                  and (not used or line.split(" ")[0] in users))
     value = number.split('"')[1]
     ref.write_text(text.replace(number, number.replace(f'"{value}"', f'"{value[:-1]}"')), encoding="utf-8")
 
@@ -122,6 +132,55 @@ def test_partitioned_results_equal_on_clean_data(synthetic_build: Path) -> None:
     whole = validate(synthetic_build, parts=0)
     parts = validate(synthetic_build, parts=3, jobs=1)
     assert parts.results == whole.results and whole.warnings and not whole.violations
+
+
+def test_clean_data_is_checked_and_traced_in_the_parts_without_a_whole_store(
+    synthetic_build: Path, tmp_path: Path
+) -> None:
+    """No link crosses partitions: the SPARQL checks and the tracing run in the parts, the store is never
+    loaded; a result on global data is placed at its first user over all parts, with the others counted."""
+    broken = tmp_path / "broken"
+    shutil.copytree(synthetic_build, broken)
+    _break_organisation(broken, used=True)
+    whole = validate(broken, parts=0)
+    loaded = load(broken)
+    parts = validate(loaded, parts=4, jobs=2)
+    assert not loaded.loaded
+    assert parts.results == whole.results and parts.triples == whole.triples
+    shape = "GovernmentOrganization-corporateNumber"
+    [org] = [r for r in whole.violations if (r.shape or "").endswith(shape)]
+    assert org.measure_id and org.other_measures > 0
+
+
+def test_links_across_partitions_fall_back_to_the_whole_store(synthetic_build: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    _plant(synthetic_build, broken)
+    loaded = load(broken)
+    assert validate(loaded, parts=5, jobs=1).results == validate(broken, parts=0).results
+    assert loaded.loaded  # the SPARQL checks and the tracing needed the whole data
+
+
+def test_the_shapes_sparql_checks_are_local() -> None:
+    _core, checks = prepared_shapes(tuple(shape_files()))
+    reach = local_checks(checks)
+    assert reach is not None
+    assert reach.inverse == {f"<{KG}citation>"}  # a citation's organisation: global nodes only
+
+
+@pytest.mark.parametrize(
+    "select",
+    [
+        "SELECT $this WHERE { ?other <urn:p> ?x . }",  # a pattern not reached from $this
+        "SELECT $this WHERE { $this <urn:p> ?x . ?y <urn:q>/<urn:r> ?x }",  # a path read backwards
+        "SELECT $this WHERE { $this ^<urn:p> ?x . }",  # an inverse path
+        "SELECT $this WHERE { $this <urn:p> ?x . MINUS { ?x <urn:q> ?y } }",
+        "SELECT $this WHERE { { SELECT ?x WHERE { ?x <urn:p> ?y } } $this <urn:q> ?x }",
+        "SELECT $this WHERE { { $this <urn:p> ?x } UNION { ?x <urn:q> ?y . ?y <urn:r> ?z } }",
+    ],
+)
+def test_a_check_reaching_further_is_not_local(select: str) -> None:
+    check = SparqlCheck(URIRef("urn:s"), URIRef("urn:c"), select, URIRef("urn:v"), (), None, True)
+    assert local_checks([check]) is None
 
 
 def test_a_store_or_turtle_files_are_partitioned_too(built: Path) -> None:

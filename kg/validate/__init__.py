@@ -31,7 +31,10 @@ How the validation is run, and why (measured on synthetic editions, 2 cores):
   shapes run in partitions of the data (per chunk of measures, with the
   ontology and reference data), in worker processes, each read from the
   N-Triples into its own small rdflib graph: the whole data is never copied
-  into rdflib (about 1 KiB a triple; 9 GiB at 100k measures). The results and
+  into rdflib (about 1 KiB a triple; 9 GiB at 100k measures). When no link
+  crosses partitions, the parts also run the SPARQL checks (each in its own
+  small Oxigraph store) and trace their results, and the whole data is never
+  loaded into one store either (4 GiB at 100k measures). The results and
   their order are the whole-graph run's (see :mod:`kg.validate.partition`).
 
 Measured (2 shared cores): the bundled 2023 edition (4,079 triples) in 0.2 s,
@@ -58,7 +61,7 @@ from kg.errors import ValidationFailed
 from kg.findings import Report, Severity
 from kg.validate.core import prepared_shapes, run_pyshacl
 from kg.validate.data import DataSource, LoadedData, dump_ntriples, load, load_graphs
-from kg.validate.partition import PARTITION_TRIPLES, partition_safe, partitioned_results
+from kg.validate.partition import PARTITION_TRIPLES, partition_safe, partitioned_results, unique
 from kg.validate.results import RawResult, ResultSeverity, ShapeResult, add_results, read_report
 from kg.validate.shapes import shape_files
 from kg.validate.sparql import run_checks
@@ -174,23 +177,36 @@ def validate(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     loaded = data if isinstance(data, LoadedData) else load(data)
-    size = loaded.triples
+    # A build's files are read by the partitioned run itself: their lines decide, not the store.
+    hint = loaded.lines() if loaded.graphs and not loaded.loaded else loaded.triples
     timings["load"] = time.perf_counter() - start
     shape_paths = tuple(shapes) if shapes is not None else tuple(shape_files())
     core, checks = prepared_shapes(shape_paths)
     if parts is None:
-        parts = size // PARTITION_TRIPLES if size > PARTITION_TRIPLES else 0
+        parts = hint // PARTITION_TRIPLES if hint > PARTITION_TRIPLES else 0
 
     start = time.perf_counter()
     report_graph = Graph()
     if parts > 0 and partition_safe(core):
         with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
             folder = Path(tmp)
-            sources = loaded.sources or dump_ntriples(loaded.store, folder / "data")
-            found = partitioned_results(
-                sources, loaded.store, core, shape_paths, folder, parts=parts, jobs=jobs
+            sources = (
+                [(f"<{iri}>", path) for _name, iri, path in loaded.graphs]
+                if loaded.graphs else dump_ntriples(loaded.store, folder / "data")
             )
-        pending = found
+            run = partitioned_results(
+                sources, core, checks, shape_paths, folder, parts=parts, jobs=jobs,
+                labels=loaded.labels, headers=headers,
+            )
+        found, pending = run.core, run.core
+        if run.local:
+            # The checks ran and the results were traced in the parts: no store of the whole data.
+            timings["core"] = time.perf_counter() - start
+            start = time.perf_counter()
+            results = tuple(sorted(run.traced, key=ShapeResult.sort_key))
+            timings["trace"] = time.perf_counter() - start
+            return ValidationReport(results, run.triples, timings, strict, _graph=report_graph,
+                                    _pending=run.core + run.checks)
     else:
         report_graph = run_pyshacl(loaded.graph, core)
         found, pending = read_report(report_graph), []
@@ -202,10 +218,11 @@ def validate(
 
     start = time.perf_counter()
     tracer = Tracer(loaded, headers)
-    raw = _unique(found + extra)
+    raw = unique(found + extra)
     results = tuple(sorted((tracer.trace(r) for r in raw), key=ShapeResult.sort_key))
     timings["trace"] = time.perf_counter() - start
-    return ValidationReport(results, size, timings, strict, _graph=report_graph, _pending=pending + extra)
+    return ValidationReport(results, loaded.triples, timings, strict, _graph=report_graph,
+                            _pending=pending + extra)
 
 
 class NamedGraphFile(Protocol):
@@ -251,14 +268,3 @@ def build_validator(
                 report.add(r.to_finding())
 
     return run
-
-
-def _unique(results: list[RawResult]) -> list[RawResult]:
-    seen: set[tuple[str, ...]] = set()
-    unique = []
-    for r in results:
-        key = tuple(str(x) for x in (r.focus, r.path, r.inverse, r.value, r.shape, r.component))
-        if key not in seen:
-            seen.add(key)
-            unique.append(r)
-    return unique

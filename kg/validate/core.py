@@ -1,7 +1,7 @@
 """pyshacl on the core shapes: the shapes prepared once per process, and one run on one rdflib graph.
 
 Shared by the whole-graph run (:func:`kg.validate.validate`) and the partitioned
-one (:mod:`kg.validate.partition`), whose worker processes call :func:`core_results`
+one (:mod:`kg.validate.partition`), whose worker processes call :func:`run_pyshacl`
 on their own part of the data. The pyshacl options are explained in
 :mod:`kg.validate`.
 """
@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 
-import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph
 
 from kg.errors import ConfigError
-from kg.validate.data import graph_of
-from kg.validate.results import RawResult, read_report
 from kg.validate.shapes import SparqlCheck, load_shapes, split_shapes
 
 
@@ -54,10 +50,3 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     if not isinstance(report, Graph):
         raise ConfigError(f"pyshacl gave no report graph: {report!r}")
     return report
-
-
-def core_results(files: Sequence[Path], shape_paths: tuple[Path, ...]) -> list[RawResult]:
-    """The core shapes' results on the union of N-Triples ``files`` (a partition, in a worker)."""
-    core, _checks = prepared_shapes(shape_paths)
-    graph = graph_of(t for f in files for t in ox.parse(path=f, format=ox.RdfFormat.N_TRIPLES))
-    return read_report(run_pyshacl(graph, core))

@@ -26,6 +26,15 @@ How the cut is made:
   kept only from the part that owns their focus node (a global node's from the
   run on the global triples alone), so nothing is reported twice.
 
+When no link leads from one partition into another or from a global node
+into a partition (the usual case: a build's nodes link to their own measure's
+nodes and to reference data), and every SPARQL-based check reads only what a
+part holds (:func:`local_checks`), the parts run the SPARQL checks too and
+trace their own results to the source (a result on a global node gets its
+first user and count of users merged over the parts: :class:`~kg.validate.trace.Remote`),
+so the caller never loads the whole data into one store. Otherwise the caller
+runs the checks and the tracing on the whole store, as for an unpartitioned run.
+
 :func:`partition_safe` checks that the shapes stay within that reach (no
 ``sh:node``, logical constraints, complex paths, SPARQL left to pyshacl, or
 ``sh:targetObjectsOf``); if not, :func:`kg.validate.validate` validates the whole
@@ -38,19 +47,26 @@ from __future__ import annotations
 import os
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef, Variable
+from rdflib.paths import AlternativePath, MulPath, SequencePath
+from rdflib.paths import Path as Path_
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from kg import vocabulary
-from kg.validate.core import core_results
-from kg.validate.results import RawResult
+from kg.validate.core import prepared_shapes, run_pyshacl
+from kg.validate.data import LoadedData, graph_of
+from kg.validate.results import RawResult, ShapeResult, read_report
+from kg.validate.shapes import SparqlCheck
+from kg.validate.sparql import run_checks
+from kg.validate.trace import Remote, Tracer
 
 SH = Namespace(vocabulary.SH)
 #: Triples per partition: about 2,500 measures; an rdflib graph of this size takes ~150 MiB.
@@ -65,6 +81,7 @@ _LINEAGE = re.compile(r"/lineage/[^/]+/([^/>]+)>$")
 _SERIAL = re.compile(r"-[0-9]+$")
 _RDF_TYPE = ox.NamedNode(vocabulary.RDF_TYPE)
 _DERIVED_FROM = f"<{vocabulary.PROV_WAS_DERIVED_FROM}>"
+_RDF_TYPE_NT = f"<{vocabulary.RDF_TYPE}>"
 GLOBAL = -1
 
 
@@ -113,34 +130,43 @@ class Partitioner:
     def _hash(self, key: str) -> int:
         return zlib.crc32(key.encode("utf-8")) % self.parts
 
-    def learn_rows(self, store: ox.Store) -> None:
+    def learn_rows(self, sources: Sequence[Source]) -> None:
         """Put each node a measure is derived from (its source row) in that measure's partition."""
-        query = f"SELECT ?s ?o WHERE {{ ?s {_DERIVED_FROM} ?o . FILTER(isIRI(?o)) }}"
-        solutions = store.query(query, use_default_graph_as_union=True)
-        assert isinstance(solutions, ox.QuerySolutions)
-        for s, o in solutions:
-            part = self.of(str(s))
-            if part != GLOBAL and self.of(str(o)) == GLOBAL:
-                self.rows.setdefault(str(o), part)
+        for _graph, line in _lines(sources):
+            subject, predicate, obj = _terms(line)
+            if predicate == _DERIVED_FROM and obj is not None and obj.startswith("<"):
+                part = self.of(subject)
+                if part != GLOBAL and self.of(obj) == GLOBAL:
+                    self.rows.setdefault(obj, part)
+
+
+#: A source file of the partitioned run: its graph (``<iri>``, ``_:b``, or "" for the default graph) and path.
+Source = tuple[str, Path]
 
 
 @dataclass
 class _Split:
-    """The files of one partitioned run: the global triples, the global run's extras, one file per part."""
+    """The files of one partitioned run (N-Quads): the global triples, the global run's extras, one per part.
+
+    ``cross`` counts the links between two partitions, and from a global node
+    into a partition: with none, each part holds everything any constraint that
+    walks forward from its focus nodes can read (see :func:`local_checks`).
+    """
 
     folder: Path
     parts: int
+    cross: int = 0
 
     @property
     def global_file(self) -> Path:
-        return self.folder / "global.nt"
+        return self.folder / "global.nq"
 
     @property
     def global_extra(self) -> Path:
-        return self.folder / "global-extra.nt"
+        return self.folder / "global-extra.nq"
 
     def part(self, index: int) -> Path:
-        return self.global_extra if index == GLOBAL else self.folder / f"part-{index}.nt"
+        return self.global_extra if index == GLOBAL else self.folder / f"part-{index}.nq"
 
     def runs(self) -> list[tuple[int, list[Path]]]:
         """(partition, files) of each validation run: the global one, then each non-empty part."""
@@ -152,9 +178,10 @@ class _Split:
 
 
 def split(
-    sources: Sequence[Path], store: ox.Store, partitioner: Partitioner, inverse: frozenset[str], folder: Path
+    sources: Sequence[Source], partitioner: Partitioner, inverse: frozenset[str], folder: Path,
+    watched: frozenset[str] = frozenset(),
 ) -> _Split:
-    """Write the N-Triples ``sources`` (their union) into partition files under ``folder``."""
+    """Write the ``sources`` (their union, each line with its graph) into partition files under ``folder``."""
     layout = _Split(folder, partitioner.parts)
     needs_types: list[set[str]] = [set() for _ in range(partitioner.parts + 1)]  # index: partition + 1
     handles: list[IO[str]] = []
@@ -163,35 +190,46 @@ def split(
                    for i in range(GLOBAL, partitioner.parts)]
         shared = layout.global_file.open("w", encoding="utf-8", buffering=1 << 20)
         handles.append(shared)
-        for line in _lines(sources):
+        for graph, line in _lines(sources):
             subject, predicate, obj = _terms(line)
+            quad = _quad(line, graph)
             ps = partitioner.of(subject)
-            (shared if ps == GLOBAL else handles[ps + 1]).write(line)
+            (shared if ps == GLOBAL else handles[ps + 1]).write(quad)
             if obj is None:
                 continue
             po = partitioner.of(obj)
             if po == ps:
                 continue
             if po != GLOBAL:
+                layout.cross += 1
                 needs_types[ps + 1].add(obj)  # sh:class on the value, in the subject's part
+            elif ps == GLOBAL:
+                continue
+            elif predicate in watched:
+                layout.cross += 1  # a SPARQL check reads this link backwards from the global node
             if ps != GLOBAL and predicate in inverse:
-                handles[po + 1].write(line)  # an inverse path, read from the object's part
+                handles[po + 1].write(quad)  # an inverse path, read from the object's part
                 needs_types[po + 1].add(subject)
-        for index, nodes in enumerate(needs_types):
-            for node in sorted(nodes):
-                handles[index].writelines(_type_lines(store, node))
+        if any(needs_types):
+            wanted = {node: [i for i, nodes in enumerate(needs_types) if node in nodes]
+                      for nodes in needs_types for node in nodes}
+            for graph, line in _lines(sources):
+                subject, predicate, _obj = _terms(line)
+                if predicate == _RDF_TYPE_NT and subject in wanted:
+                    for index in wanted[subject]:
+                        handles[index].write(_quad(line, graph))
     finally:
         for h in handles:
             h.close()
     return layout
 
 
-def _lines(sources: Sequence[Path]) -> Iterator[str]:
-    for path in sources:
+def _lines(sources: Sequence[Source]) -> Iterator[tuple[str, str]]:
+    for graph, path in sources:
         with path.open(encoding="utf-8") as f:
             for line in f:
                 if line.strip() and not line.startswith("#"):
-                    yield line if line.endswith("\n") else line + "\n"
+                    yield graph, line
 
 
 def _terms(line: str) -> tuple[str, str, str | None]:
@@ -203,41 +241,272 @@ def _terms(line: str) -> tuple[str, str, str | None]:
     return line[:i], line[i + 1: j], obj
 
 
-def _type_lines(store: ox.Store, node: str) -> list[str]:
-    term: ox.NamedNode | ox.BlankNode = (
-        ox.NamedNode(node[1:-1]) if node.startswith("<") else ox.BlankNode(node[2:])
-    )
-    quads = store.quads_for_pattern(term, _RDF_TYPE, None)
-    return [f"{q.subject} {q.predicate} {q.object} .\n" for q in quads]
+def _quad(line: str, graph: str) -> str:
+    """An N-Triples line as an N-Quads line in ``graph``."""
+    body = line.rstrip()
+    if not graph:
+        return body + "\n"
+    return f"{body[:-1].rstrip()} {graph} .\n"
+
+
+# ---------------------------------------------------------------- which SPARQL checks a part can run
+
+
+class _NotLocal(Exception):
+    pass
+
+
+@dataclass
+class _Reach:
+    """What the SPARQL checks read beyond their focus nodes' forward reach: constant nodes, which must be
+    global, and predicates followed backwards, which must link no partition's node to a global node."""
+
+    constants: set[str] = field(default_factory=set)
+    inverse: set[str] = field(default_factory=set)
+
+
+def local_checks(checks: Sequence[SparqlCheck]) -> _Reach | None:
+    """Whether every check reads only what a part holds (None if not known), and what it reads.
+
+    A part holds every triple whose subject is one of its own nodes or a global
+    node. When no link leads from one partition into another, or from a global
+    node into a partition (:attr:`_Split.cross` is 0), everything reachable
+    forward from those nodes is in the part too. A query reads only that when
+    each of its triple patterns starts from ``$this``, from a variable that a
+    pattern starting from there binds (in the same group, or in one its
+    solutions are joined with), or from a constant that is a global node, or
+    goes backwards along a predicate (an IRI) to such a node, where no node of
+    a partition links to a global node with that predicate; and its paths go
+    forward only. Solutions are then the same in the part as in
+    the whole data, for every focus node of the part. A check that reaches
+    anything else (an inverse path, a free subject variable, a sub-query,
+    ``MINUS``, ``GRAPH``, ``VALUES``) makes the caller run all checks on the
+    whole data.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    reach = _Reach()
+    try:
+        for check in checks:
+            _walk(prepareQuery(check.query).algebra, frozenset(), reach)
+    except Exception:  # _NotLocal, or a query rdflib cannot read: not known to be local
+        return None
+    return reach
+
+
+_THIS = Variable("this")
+_PASS = {"SelectQuery", "Project", "Distinct", "Reduced", "Slice", "OrderBy"}
+
+
+def _walk(node: object, anchored: frozenset[Variable], reach: _Reach) -> frozenset[Variable]:
+    """The variables a pattern surely binds to reachable nodes; raises :class:`_NotLocal`."""
+    if not isinstance(node, CompValue):
+        raise _NotLocal(node)
+    name = node.name
+    if name in _PASS:
+        return _walk(node.p, anchored, reach)
+    if name == "BGP":
+        return _bgp(node.triples, anchored | {_THIS}, reach)
+    if name == "Join":
+        left = _walk(node.p1, anchored, reach)
+        return left | _walk(node.p2, anchored | left, reach)
+    if name == "LeftJoin":
+        left = _walk(node.p1, anchored, reach)
+        right = _walk(node.p2, anchored | left, reach)
+        _expression(node.expr, anchored | left | right, reach)
+        return left
+    if name == "Union":
+        return _walk(node.p1, anchored, reach) & _walk(node.p2, anchored, reach)
+    if name in ("Filter", "Extend"):
+        inner = _walk(node.p, anchored, reach)
+        _expression(node.expr, anchored | inner, reach)
+        return inner
+    raise _NotLocal(name)
+
+
+def _bgp(triples: Sequence[tuple[object, object, object]], anchored: frozenset[Variable],
+         reach: _Reach) -> frozenset[Variable]:
+    bound: set[object] = set(anchored)
+    pending: list[tuple[object, object, object]] = list(triples)
+    while pending:
+        # Forward from a node the part holds all of; backwards only where nothing goes forward.
+        ahead = [t for t in pending if _reached(t[0], bound, None)]
+        if not ahead:
+            ahead = [t for t in pending if isinstance(t[0], (Variable, BNode)) and isinstance(t[1], URIRef)
+                     and _reached(t[2], bound, None)][:1]
+            if not ahead:
+                raise _NotLocal(pending)
+            reach.inverse.add(f"<{ahead[0][1]}>")
+        for s, p, o in ahead:
+            for term in (s, o):
+                _reached(term, bound, reach)  # constants must be global
+            if isinstance(p, Path_) and not _forward(p):
+                raise _NotLocal(p)
+            bound.update(t for t in (s, p, o) if isinstance(t, (Variable, BNode)))
+        pending = [t for t in pending if t not in ahead]
+    return frozenset(v for v in bound if isinstance(v, Variable))
+
+
+def _reached(term: object, bound: set[object], reach: _Reach | None) -> bool:
+    """Whether a pattern's term is a node a part holds all of: a bound variable or a global constant."""
+    if isinstance(term, URIRef):
+        if reach is not None:
+            reach.constants.add(f"<{term}>")
+        return True
+    return isinstance(term, (Variable, BNode)) and term in bound
+
+
+def _forward(path: Path_) -> bool:
+    if isinstance(path, (SequencePath, AlternativePath)):
+        return all(isinstance(a, URIRef) or (isinstance(a, Path_) and _forward(a)) for a in path.args)
+    if isinstance(path, MulPath):
+        return isinstance(path.path, URIRef) or (isinstance(path.path, Path_) and _forward(path.path))
+    return False
+
+
+def _expression(expr: object, anchored: frozenset[Variable], reach: _Reach) -> None:
+    """Walk the graph patterns of ``EXISTS``/``NOT EXISTS`` in an expression."""
+    if isinstance(expr, CompValue):
+        if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            _walk(expr.graph, anchored, reach)
+            return
+        for value in expr.values():
+            _expression(value, anchored, reach)
+    elif isinstance(expr, (list, tuple)):
+        for value in expr:
+            _expression(value, anchored, reach)
+
+
+# ---------------------------------------------------------------- the runs
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What one worker validates: a partition (or the global nodes) and the files that hold its data."""
+
+    index: int
+    files: tuple[Path, ...]
+    parts: int
+    rows: dict[str, int]
+    shape_paths: tuple[Path, ...]
+    local: bool
+    labels: dict[str, str]
+    headers: dict[str, dict[str, str]]
+
+
+@dataclass
+class _Output:
+    """A worker's answer: the results of its own focus nodes (raw, and traced when the run is local),
+    its distinct triples, and what the global nodes' results need from it
+    (see :class:`~kg.validate.trace.Remote`)."""
+
+    core: list[RawResult]
+    checks: list[RawResult]
+    traced: list[ShapeResult]
+    triples: int
+    remote: Remote
+
+
+def _run(task: _Task) -> _Output:
+    partitioner = Partitioner(task.parts, task.rows)
+    core, checks = prepared_shapes(task.shape_paths)
+    store = ox.Store()
+    for path in task.files:
+        store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+    graph = graph_of(store)
+    mine = [r for r in read_report(run_pyshacl(graph, core)) if partitioner.of_term(r.focus) == task.index]
+    del graph
+    if not task.local:
+        return _Output(mine, [], [], 0, Remote())
+    found = [r for r in run_checks(store, checks) if partitioner.of_term(r.focus) == task.index]
+    owned = set()
+    for quad in ox.parse(path=task.files[0 if task.index == GLOBAL else 1], format=ox.RdfFormat.N_QUADS):
+        owned.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+    if task.index == GLOBAL:
+        return _Output(mine, found, [], len(owned), Remote())
+    tracer = Tracer(LoadedData(store, task.labels), task.headers)
+    traced = [tracer.trace(r) for r in unique(mine + found)]
+    remote = tracer.remote_for(lambda node: partitioner.of(str(node)) == GLOBAL,
+                               lambda node: partitioner.of(str(node)) == task.index)
+    return _Output(mine, found, traced, len(owned), remote)
+
+
+@dataclass
+class PartitionedRun:
+    """The results of a partitioned run. With ``local``, the SPARQL checks ran in the parts too and
+    ``traced`` holds every result traced to its source; else only ``core`` is filled."""
+
+    core: list[RawResult]
+    checks: list[RawResult]
+    traced: list[ShapeResult]
+    triples: int
+    local: bool
 
 
 def partitioned_results(
-    sources: Sequence[Path],
-    store: ox.Store,
+    sources: Sequence[Source],
     core: Graph,
+    checks: Sequence[SparqlCheck],
     shape_paths: tuple[Path, ...],
     folder: Path,
     *,
     parts: int,
     jobs: int | None = None,
-) -> list[RawResult]:
+    labels: Mapping[str, str] | None = None,
+    headers: Mapping[str, Mapping[str, str]] | None = None,
+) -> PartitionedRun:
     """The core shapes' results over the union of ``sources``, computed part by part.
 
     Same results as one pyshacl run on the whole union, in a fixed order
-    (global part first, then by partition, each in pyshacl's order).
+    (global part first, then by partition, each in pyshacl's order). When no
+    link crosses partitions and every SPARQL check is local
+    (:func:`local_checks`), the checks run in the parts too and each part
+    traces its own results, so the caller needs no store of the whole data.
     """
     partitioner = Partitioner(max(1, parts))
-    partitioner.learn_rows(store)
-    layout = split(sources, store, partitioner, inverse_predicates(core), folder)
+    partitioner.learn_rows(sources)
+    reach = local_checks(checks)
+    watched = frozenset(reach.inverse) if reach is not None else frozenset()
+    layout = split(sources, partitioner, inverse_predicates(core), folder, watched)
+    local = (
+        layout.cross == 0 and reach is not None
+        and all(partitioner.of(c) == GLOBAL for c in reach.constants)
+    )
     runs = layout.runs()
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
+    tasks = [
+        _Task(index, tuple(files), partitioner.parts, partitioner.rows, shape_paths, local,
+              dict(labels or {}), {k: dict(v) for k, v in (headers or {}).items()})
+        for index, files in runs
+    ]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     if workers == 1:
-        outputs = [core_results(files, shape_paths) for _index, files in runs]
+        outputs = [_run(t) for t in tasks]
     else:
         with ProcessPoolExecutor(workers) as pool:
-            outputs = list(pool.map(core_results, [f for _i, f in runs], [shape_paths] * len(runs)))
-    kept: list[RawResult] = []
-    for (index, _files), results in zip(runs, outputs, strict=True):
-        kept.extend(r for r in results if partitioner.of_term(r.focus) == index)
-    return kept
+            outputs = list(pool.map(_run, tasks, chunksize=1))
+    run = PartitionedRun([], [], [], 0, local)
+    remote = Remote()
+    for output in outputs:
+        run.core.extend(output.core)
+        run.checks.extend(output.checks)
+        run.traced.extend(output.traced)
+        run.triples += output.triples
+        remote.merge(output.remote)
+    if local:
+        store = ox.Store()
+        store.bulk_load(path=layout.global_file, format=ox.RdfFormat.N_QUADS)
+        tracer = Tracer(LoadedData(store, dict(labels or {})), headers, remote)
+        run.traced.extend(tracer.trace(r) for r in unique(outputs[0].core + outputs[0].checks))
+    return run
 
+
+def unique(results: list[RawResult]) -> list[RawResult]:
+    """The results without repeats (the same focus, path, value, shape and component), first kept."""
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for r in results:
+        key = tuple(str(x) for x in (r.focus, r.path, r.inverse, r.value, r.shape, r.component))
+        if key not in seen:
+            seen.add(key)
+            kept.append(r)
+    return kept

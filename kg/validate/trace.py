@@ -15,8 +15,8 @@ about, using the headers of the 施策集 table (domain.md §2).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -91,13 +91,60 @@ class _Place:
     other_measures: int = 0
 
 
-class Tracer:
-    """Looks results up in the loaded store; caches what many results share."""
+#: The links a trace follows backwards to a node's owner (a measure) and to the measures using it.
+OWNER_LINKS = (_kg("hasKPI").value, _kg("hasParticipation").value, _kg("hasMark").value, DERIVED_FROM.value)
+USE_LINKS = (_kg("implementedBy").value, _kg("provision").value)
 
-    def __init__(self, data: LoadedData, headers: Mapping[str, Mapping[str, str]] | None = None) -> None:
+
+@dataclass
+class Remote:
+    """What tracing a global node (one every part holds) needs from the parts of a partitioned run.
+
+    ``owners``: (link, node) → the first node (by its N-Triples form) of a part
+    that links to it, with that node's place (:meth:`Tracer._row_place`);
+    ``uses``: (link, node) → the first use of the node in a part (by file, line,
+    measure ID, then node) and the part's count of uses. Merged over the parts,
+    they are what the whole store would give.
+    """
+
+    owners: dict[tuple[str, str], tuple[str, _Place]] = field(default_factory=dict)
+    uses: dict[tuple[str, str], tuple[tuple[str, int, str], str, _Place, int]] = field(default_factory=dict)
+
+    def merge(self, other: Remote) -> None:
+        for key, owner in other.owners.items():
+            mine = self.owners.get(key)
+            if mine is None or owner[0] < mine[0]:
+                self.owners[key] = owner
+        for key, (order, node, place, count) in other.uses.items():
+            found = self.uses.get(key)
+            if found is None:
+                self.uses[key] = (order, node, place, count)
+            else:
+                best = min((order, node, place), found[:3], key=lambda x: (x[0], x[1]))
+                self.uses[key] = (*best, found[3] + count)
+
+
+def _use_order(place: _Place) -> tuple[str, int, str]:
+    return (place.file or "~", place.line or 0, place.measure_id or "~")
+
+
+class Tracer:
+    """Looks results up in the loaded store; caches what many results share.
+
+    With ``remote`` (a partitioned run), the store holds the global nodes only
+    and the links into them from the parts come from ``remote``.
+    """
+
+    def __init__(
+        self,
+        data: LoadedData,
+        headers: Mapping[str, Mapping[str, str]] | None = None,
+        remote: Remote | None = None,
+    ) -> None:
         self.store = data.store
         self.labels = data.labels
         self.headers = headers or {}
+        self.remote = remote
         self._rows: dict[Resource, _Place] = {}
         self._uses: dict[Resource, _Place] = {}
 
@@ -146,8 +193,8 @@ class Tracer:
         if MARK in types:
             return self._mark_place(focus)
         if SOURCE_ROW in types:
-            measure = self._first(self._subjects(DERIVED_FROM, focus))
-            return self._row_place(measure) if measure else _Place(file=self._file_of_row(focus))
+            found = self._owner(DERIVED_FROM, focus)
+            return found if found is not None else _Place(file=self._file_of_row(focus))
         if SOURCE_FILE in types:
             return _Place(file=self._literal(focus, IDENTIFIER))
         if EDITION in types:
@@ -169,8 +216,16 @@ class Tracer:
         return found
 
     def _owner_place(self, link: ox.NamedNode, child: Resource) -> _Place:
+        found = self._owner(link, child)
+        return found if found is not None else _Place()
+
+    def _owner(self, link: ox.NamedNode, child: Resource) -> _Place | None:
+        """The place of the first node (by its N-Triples form) that links to ``child``, if any."""
         measure = self._first(self._subjects(link, child))
-        return self._row_place(measure) if measure else _Place()
+        remote = self.remote.owners.get((link.value, str(child))) if self.remote else None
+        if remote is not None and (measure is None or remote[0] < str(measure)):
+            return remote[1]
+        return self._row_place(measure) if measure else None
 
     def _mark_place(self, mark: Resource) -> _Place:
         place = self._owner_place(_kg("hasMark"), mark)
@@ -188,18 +243,54 @@ class Tracer:
         found = self._uses.get(node)
         if found is not None:
             return found
-        places: list[_Place] = []
-        if ORGANIZATION in types:
-            for measure in self._subjects(_kg("implementedBy"), node):
-                column = self._header(measure, "organizations")
-                places.append(replace(self._row_place(measure), column_name=column))
-        elif ARTICLE in types or PARAGRAPH in types:
-            for mark in self._subjects(_kg("provision"), node):
-                places.append(self._mark_place(mark))
-        places.sort(key=lambda pl: (pl.file or "~", pl.line or 0, pl.measure_id or "~"))
-        found = replace(places[0], other_measures=len(places) - 1) if places else _Place()
+        link = _kg("implementedBy") if ORGANIZATION in types else (
+            _kg("provision") if ARTICLE in types or PARAGRAPH in types else None)
+        places = self._uses_of(link, node) if link is not None else []
+        remote = self.remote.uses.get((link.value, str(node))) if self.remote and link is not None else None
+        count = len(places) + (remote[3] if remote else 0)
+        candidates = [(_use_order(pl), str(user), pl) for user, pl in places[:1]]
+        if remote is not None:
+            candidates.append(remote[:3])
+        if candidates:
+            first = min(candidates, key=lambda c: (c[0], c[1]))
+            found = replace(first[2], other_measures=count - 1)
+        else:
+            found = _Place()
         self._uses[node] = found
         return found
+
+    def _uses_of(self, link: ox.NamedNode, node: Resource) -> list[tuple[Resource, _Place]]:
+        """The nodes that use ``node`` (through ``link``), each with its place, first use first."""
+        users = self._subjects(link, node)
+        if link == _kg("implementedBy"):
+            places = [replace(self._row_place(m), column_name=self._header(m, "organizations"))
+                      for m in users]
+        else:
+            places = [self._mark_place(mark) for mark in users]
+        found = list(zip(users, places, strict=True))
+        found.sort(key=lambda pair: _use_order(pair[1]))  # stable: by node where the order ties
+        return found
+
+    def remote_for(self, is_global: Callable[[Resource], bool], is_own: Callable[[Resource], bool]) -> Remote:
+        """What this part gives the tracing of global nodes: its own nodes' links into them."""
+        remote = Remote()
+        for link in (*OWNER_LINKS, *USE_LINKS):
+            predicate = ox.NamedNode(link)
+            objects = {q.object for q in self.store.quads_for_pattern(None, predicate, None, None)}
+            targets = (t for t in objects if isinstance(t, (ox.NamedNode, ox.BlankNode)))
+            for target in sorted(targets, key=str):
+                if not is_global(target):
+                    continue
+                if link in OWNER_LINKS:
+                    owner = self._first(s for s in self._subjects(predicate, target) if is_own(s))
+                    if owner is not None:
+                        remote.owners[(link, str(target))] = (str(owner), self._row_place(owner))
+                else:
+                    uses = [(u, pl) for u, pl in self._uses_of(predicate, target) if is_own(u)]
+                    if uses:
+                        user, place = uses[0]
+                        remote.uses[(link, str(target))] = (_use_order(place), str(user), place, len(uses))
+        return remote
 
     def _header(self, node: Resource, role: str) -> str:
         """The header of the column ``role`` in the edition (graph) ``node`` belongs to."""
