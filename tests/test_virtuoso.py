@@ -6,7 +6,9 @@ as a user in ``SPARQL_UPDATE``; every bundled query is run on the embedded store
 ``/sparql`` and the answers compared, and measures-changed also on three editions (kg diff's test
 editions, under a base IRI of their own beside the bundled build). Where Virtuoso 7.2.5 answers
 differently, or cannot answer, the test says so (a strict xfail: it fails the day Virtuoso starts
-to agree) rather than hide it; today no bundled query does (docs/stores.md, *Virtuoso*).
+to agree) rather than hide it; today no bundled query does (docs/stores.md, *Virtuoso*). The answers
+are compared as kg prints them: Virtuoso writes xsd:boolean values as 1/0, and kg's remote reader
+gives them in their canonical form, true/false, as the embedded store does.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from kg.errors import StoreError
 from kg.publish import Endpoints, RetryPolicy, publish
 from kg.query import find_query
 from kg.query.run import run_query
-from kg.store import EmbeddedStore, RemoteEndpoint, Results, read_manifest
+from kg.store import EmbeddedStore, RemoteEndpoint, read_manifest
 from kg.store.credentials import Credentials
 from tests.test_diff import FIRST, FIXTURES, NEW, OLD
 from tests.test_queries import EMPTY_ON_ONE_EDITION, EMPTY_WITHOUT_HARVEST, REQUIRED, VARIANTS, normalised
@@ -36,7 +38,6 @@ pytestmark = pytest.mark.virtuoso
 
 FAST = RetryPolicy(attempts=2, first_delay=0.01)
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 CREDENTIALS = Credentials(USER, PASSWORD)
 
 #: Queries Virtuoso 7.2.5 answers differently from Oxigraph and the embedded store, and why (none today:
@@ -151,7 +152,7 @@ def test_embedded_and_virtuoso_answers_are_equal(
     doc = find_query(name)
     local = run_query(doc, params, embedded)
     served = run_query(doc, params, remote)
-    assert by_value(local) == by_value(served)
+    assert normalised(local) == normalised(served)
     if params == REQUIRED.get(name, {}) and name not in EMPTY_ON_ONE_EDITION | EMPTY_WITHOUT_HARVEST:
         assert local["results"]["bindings"], f"{name} answers nothing with its defaults"
 
@@ -193,24 +194,5 @@ def test_measures_changed_between_editions_is_the_same_on_virtuoso(
     doc = find_query("measures-changed")
     local = run_query(doc, params, EmbeddedStore.open(three_editions))
     served = run_query(doc, params, three_served)
-    assert by_value(local) == by_value(served)
+    assert normalised(local) == normalised(served)
     assert bool(local["results"]["bindings"]) == (params.get("new", NEW) != params["old"])
-
-
-def by_value(results: Results) -> tuple[list[str], list[dict[str, tuple[str, ...]]]]:
-    """:func:`normalised`, with each xsd:boolean in its canonical form.
-
-    Virtuoso's SPARQL JSON results writer gives every xsd:boolean as "1" or "0" (its XML writer says
-    true and false): lexical forms of the same values, which kg does not canonicalise yet. A boolean
-    a query computes with EXISTS or BOUND is another matter, an xsd:integer on Virtuoso, and still
-    differs here: the bundled queries type theirs with STRDT(…, xsd:boolean).
-    """
-    variables, rows = normalised(results)
-    canonical = {"1": "true", "0": "false"}
-
-    def term(t: tuple[str, ...]) -> tuple[str, ...]:
-        if len(t) == 4 and t[3] == XSD_BOOLEAN:
-            return (t[0], canonical.get(t[1], t[1]), t[2], t[3])
-        return t
-
-    return variables, [{k: term(v) for k, v in row.items()} for row in rows]

@@ -112,7 +112,25 @@ class RemoteEndpoint:
             raise StoreError(_not_results(where, content_type, b"")) from None
         if not isinstance(answer, dict) or "head" not in answer:
             raise StoreError(f"{where}: the answer is not SPARQL results JSON")
+        _canonical_booleans(answer)
         return answer
+
+
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
+
+
+def _canonical_booleans(answer: Results) -> None:
+    """Write xsd:boolean values in their canonical form, in place.
+
+    ``1`` and ``0`` are valid lexical forms of xsd:boolean, and Virtuoso writes
+    every boolean so; the embedded store and Oxigraph write ``true``/``false``.
+    The same query then prints the same table whatever the store.
+    """
+    for row in answer.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in _BOOLEAN_CANONICAL:
+                term["value"] = _BOOLEAN_CANONICAL[term["value"]]
 
 
 def _not_results(where: str, content_type: str, head: bytes) -> str:
