@@ -49,6 +49,13 @@ def test_list_shows_every_bundled_query_with_titles_and_parameters() -> None:
     assert kg_query().output == result.output  # no NAME: the list
 
 
+def test_every_bundled_query_is_in_the_documented_table() -> None:
+    """docs/stores.md lists the bundled queries, one row each; a query added without its row fails."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "stores.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1] for line in text.splitlines() if line.startswith("| `")}
+    assert {doc.name for doc in bundled_queries()} <= rows
+
+
 def test_query_help_lists_its_parameters() -> None:
     result = kg_query("measures-by-ministry", "--help")
     assert result.exit_code == 0
