@@ -25,6 +25,7 @@ from kg.diff.changes import TYPES
 from kg.errors import InputError
 from kg.read.crosswalk import read_crosswalk
 from kg.validate import validate
+from tests.paths import ROOT
 
 L428 = ["10条", "11条 1項 2項", "11条 3項", "12条", "13条", "14条", "15条 1項", "15条 2項", "16条", "17条",
         "18条", "19条"]
@@ -270,3 +271,12 @@ def test_a_merge_chain_is_followed_and_a_kept_sibling_is_not_merged() -> None:
     # A lineage split in the old edition whose two measures were merged into two others: each its own.
     split = Merges({"L6": [("f1", "L3"), ("f2", "L7")]})
     assert split.targets("L6", ["f1", "f2"], [], {"L3": ["n3"], "L7": ["n7"]}) == {"f1": ["n3"], "f2": ["n7"]}
+
+
+def test_the_readme_crosswalk_example_states_a_merge(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**Merges.**"):]
+    example = section[section.index("```csv\n") + 7:section.index("```", section.index("```csv\n") + 7)]
+    (tmp_path / "lineage.csv").write_text(example, encoding="utf-8")
+    got = [(r.from_id, r.to_id, r.relation) for r in read_crosswalk(tmp_path)]
+    assert got == [("01-02", "02-01", "same"), ("01-01", "02-01", "merged")]
