@@ -128,3 +128,9 @@ def test_a_diff_of_another_build_is_left_out(build: Path, tmp_path: Path) -> Non
     lookup = version_notes(read(root / "build"))
     assert lookup.notes == {} and lookup.stale == (root / "diff-2023-06-09-2025-06-13",)
     assert catalog_notes(root / "build", root / "catalog") == {}
+    # Both commands say so.
+    left_out = (f"version notes: left out {root / 'diff-2023-06-09-2025-06-13'}: not made from this build"
+                " (run kg diff again)")
+    for command in (["catalog", "--data-dir", str(data)], ["site", "--out", str(root / "site")]):
+        code, output = run(*command, "--build-dir", str(root / "build"))
+        assert code == 0 and left_out in output.splitlines(), output

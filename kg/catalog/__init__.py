@@ -24,6 +24,7 @@ from kg.catalog.dcat import catalog_graph
 from kg.catalog.exports import render_exports
 from kg.catalog.facts import CatalogFacts, gather
 from kg.catalog.shacl import ShaclReport, check
+from kg.diff.notes import version_notes
 from kg.errors import ConfigError, ValidationFailed
 from kg.files import make_shareable, replace_folder
 from kg.manifest import read
@@ -44,6 +45,7 @@ class CatalogResult:
     shacl: ShaclReport
     gaps: tuple[str, ...]  # what the CKAN payload leaves for the registrar
     facts: CatalogFacts
+    stale_notes: tuple[Path, ...] = ()  # diff folders beside the build not made from it (kg.diff.notes)
 
 
 def default_folder(build_dir: Path) -> Path:
@@ -68,6 +70,7 @@ def write_catalog(build_dir: Path, config: CatalogConfig, data_dir: Path,
     if target == build_dir.absolute() or build_dir.absolute() in target.parents:
         raise ConfigError(f"the catalog folder {target} may not lie inside the build folder {build_dir}")
     target.parent.mkdir(parents=True, exist_ok=True)
+    notes = version_notes(manifest)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         exports = render_exports(manifest)
@@ -78,7 +81,7 @@ def write_catalog(build_dir: Path, config: CatalogConfig, data_dir: Path,
         # Sizes and digests are of the staged files, which are the ones renamed into place.
         facts = gather(manifest, config, data_dir, {rel: (f.title_ja, f.title_en, f.edition)
                                                     for rel, (f, _) in exports.items()},
-                       FOLDER, stage)
+                       FOLDER, stage, notes.notes)
         graph = catalog_graph(facts)
         report = check(graph)
         if not report.conforms:
@@ -100,7 +103,7 @@ def write_catalog(build_dir: Path, config: CatalogConfig, data_dir: Path,
         shutil.rmtree(stage, ignore_errors=True)
         raise
     files = tuple(sorted(p for p in target.rglob("*") if p.is_file()))
-    return CatalogResult(target, files, report, tuple(ckan.gaps(facts)), facts)
+    return CatalogResult(target, files, report, tuple(ckan.gaps(facts)), facts, notes.stale)
 
 
 def _sorted_jsonld(text: str) -> str:

@@ -14,6 +14,7 @@ from their reference files, and the rest from :mod:`kg.catalog.config`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from kg.catalog.config import CatalogConfig
-from kg.diff.notes import version_notes
+from kg.diff.notes import VersionNotes, version_notes
 from kg.errors import ConfigError
 from kg.manifest import Manifest
 from kg.reference.laws import Law, load_laws
@@ -117,9 +118,10 @@ def file_facts(path: Path, relative: str, title_ja: str, title_en: str) -> FileF
 
 def gather(manifest: Manifest, config: CatalogConfig, data_dir: Path,
            exports: dict[str, tuple[str, str, str | None]], catalog_folder: str,
-           export_root: Path) -> CatalogFacts:
+           export_root: Path, notes: Mapping[str, VersionNotes] | None = None) -> CatalogFacts:
     """The facts of a build; ``exports`` maps each CSV written under ``export_root`` (by its path there,
-    which becomes ``catalog_folder/path`` in the build) to its titles and edition (None: shared by all)."""
+    which becomes ``catalog_folder/path`` in the build) to its titles and edition (None: shared by all);
+    ``notes``: each edition's version notes (:func:`kg.diff.notes.version_notes`; default: looked up)."""
     if not manifest.editions:
         raise ConfigError("the build holds no edition: nothing to catalog")
     gazetteer = load_gazetteer(data_dir / "reference")
@@ -130,7 +132,8 @@ def gather(manifest: Manifest, config: CatalogConfig, data_dir: Path,
     laws = tuple(laws_ref.laws[i] for i in LAW_IDS if i in laws_ref.laws)
     build = manifest.directory
     assert build is not None
-    notes = version_notes(manifest).notes
+    if notes is None:
+        notes = version_notes(manifest).notes
     editions: list[EditionFacts] = []
     for entry in sorted(manifest.editions, key=lambda e: e.decided):
         key = entry.decided.isoformat()

@@ -46,4 +46,6 @@ def command(settings: Settings, endpoint: str | None, endpoint_description: str 
                "(see docs/catalog.md)")
     for gap in result.gaps:
         click.echo(f"ckan payload: {gap}")
+    for folder in result.stale_notes:
+        click.echo(f"version notes: left out {folder}: not made from this build (run kg diff again)")
     click.echo(f"wrote {len(result.files)} files to {result.folder}")

@@ -34,5 +34,7 @@ def command(
     seconds = time.perf_counter() - start
     click.echo(f"wrote {result.pages} pages for {result.resources} resources ({result.files} files) "
                f"to {result.out_dir} in {seconds:.1f} s")
+    for folder in result.stale_notes:
+        click.echo(f"version notes: left out {folder}: not made from this build (run kg diff again)")
     click.echo(f"serve it: python3 -m http.server -d {out_dir} 8000  (then open http://127.0.0.1:8000/); "
                f"content negotiation: {out_dir}/conneg/")

@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from kg import resources
 from kg import vocabulary as v
-from kg.diff.notes import version_notes
+from kg.diff.notes import VersionNotes, version_notes
 from kg.errors import ConfigError
 from kg.files import make_shareable, replace_folder
 from kg.manifest import Manifest, read
@@ -63,6 +64,7 @@ class SiteResult:
     resources: int
     pages: int
     files: int
+    stale_notes: tuple[Path, ...] = ()  # diff folders beside the build not made from it (kg.diff.notes)
 
 
 def write_site(
@@ -83,9 +85,10 @@ def write_site(
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     make_shareable(stage)
     try:
-        result = _Writer(manifest, stage, license_iri, report_to).write(jobs)
+        writer = _Writer(manifest, stage, license_iri, report_to)
+        result = writer.write(jobs)
         replace_folder(stage, target)
-        return SiteResult(target, *result)
+        return SiteResult(target, *result, writer.stale_notes)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -95,7 +98,9 @@ class _Writer:
         self.m, self.out, self.base = manifest, out, manifest.base_iri
         self.license = {"iri": license_iri, "name": _LICENSE_NAMES.get(license_iri, license_iri)}
         self.graph = SiteGraph.load(manifest)
-        self.graph.add(_version_notes(manifest), "changes")
+        notes = version_notes(manifest)
+        self.graph.add(_version_notes(manifest.base_iri, notes.notes), "changes")
+        self.stale_notes = notes.stale
         editions = sorted(self.graph.of_type(EDITION), key=str)
         measures = self.graph.of_type(MEASURE)
         self.void = void_triples(manifest, license_iri, [m.value for m in sorted(measures, key=str)[:1]],
@@ -315,18 +320,18 @@ class _Writer:
         self._bytes("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n".encode())
 
 
-def _version_notes(manifest: Manifest) -> list[Triple]:
+def _version_notes(base: str, notes: Mapping[str, VersionNotes]) -> list[Triple]:
     """Each edition's ``adms:versionNotes`` where ``kg diff`` left a summary for it (:mod:`kg.diff.notes`).
 
     They become part of the edition's description (its page and its RDF), as
     they are in the change graph; without a diff of this build, nothing is said.
     """
-    minter = Minter(manifest.base_iri)
+    minter = Minter(base)
     prop = NamedNode(v.ADMS + "versionNotes")
     return [
         Triple(minter.edition(key), prop, Literal(text, language=lang))
-        for key, notes in sorted(version_notes(manifest).notes.items())
-        for lang, text in (("ja", notes.ja), ("en", notes.en))
+        for key, note in sorted(notes.items())
+        for lang, text in (("ja", note.ja), ("en", note.en))
     ]
 
 
