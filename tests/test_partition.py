@@ -196,3 +196,44 @@ def test_a_store_or_turtle_files_are_partitioned_too(built: Path) -> None:
     assert validate(store, parts=2, jobs=1).results == whole.results
     turtle = sorted(built.glob("*.ttl"))
     assert turtle and validate(turtle, parts=3, jobs=1).results == validate(turtle, parts=0).results
+
+
+def test_a_graph_filled_in_bulk_is_the_graph_added_triple_by_triple(built: Path) -> None:
+    """kg.validate.data.OneGraphMemory: the same store state as Memory.add, and the same answers."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg.validate.data import graph_of, manifest_graphs, rdflib_term
+
+    quads = [q for _n, _iri, path in manifest_graphs(built)
+             for q in ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES)]
+    quads += quads[:50]  # a triple twice
+    bulk = graph_of(quads)
+    one = Graph()
+    for q in quads:
+        one.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
+
+    def private(graph: Graph) -> dict[str, object]:
+        fields = vars(graph.store).items()
+        return {k.replace("_Memory__", ""): v for k, v in fields if k.startswith("_Memory__")}
+
+    state, expected = private(bulk), private(one)
+    state.pop("context_obj_map"), expected.pop("context_obj_map")  # each names its own graph object
+    assert state.pop("all_contexts") == {bulk} and expected.pop("all_contexts") == {one}
+    state = {k: v for k, v in state.items() if k not in ("namespace", "prefix")}
+    expected = {k: v for k, v in expected.items() if k not in ("namespace", "prefix")}
+    rename = {f"URIRef:{bulk.identifier}": "g", f"BNode:{bulk.identifier}": "g",
+              f"URIRef:{one.identifier}": "g", f"BNode:{one.identifier}": "g"}
+
+    def named(value: object) -> object:
+        if isinstance(value, dict):
+            return {rename.get(k, k) if isinstance(k, str) else k: named(v) for k, v in value.items()}
+        return value
+
+    assert named(state) == named(expected)
+    assert dict(bulk.namespaces()) == dict(one.namespaces())
+    s, p, o = next(iter(one))
+    for pattern in [(None, None, None), (s, None, None), (s, p, None), (s, p, o), (None, p, None),
+                    (None, p, o), (None, None, o), (s, None, o)]:
+        assert list(bulk.triples(pattern)) == list(one.triples(pattern)), pattern
+    assert len(bulk) == len(one)

@@ -392,6 +392,7 @@ class _Task:
     local: bool
     labels: dict[str, str]
     headers: dict[str, dict[str, str]]
+    global_triples: int = 0
 
 
 @dataclass
@@ -415,20 +416,19 @@ def _run(task: _Task) -> _Output:
         store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
     graph = graph_of(store)
     mine = [r for r in read_report(run_pyshacl(graph, core)) if partitioner.of_term(r.focus) == task.index]
+    # A part's own triples and the global ones have different subjects: none is in both.
+    triples = len(graph) - task.global_triples
     del graph
     if not task.local:
         return _Output(mine, [], [], 0, Remote())
     found = [r for r in run_checks(store, checks) if partitioner.of_term(r.focus) == task.index]
-    owned = set()
-    for quad in ox.parse(path=task.files[0 if task.index == GLOBAL else 1], format=ox.RdfFormat.N_QUADS):
-        owned.add(ox.Triple(quad.subject, quad.predicate, quad.object))
     if task.index == GLOBAL:
-        return _Output(mine, found, [], len(owned), Remote())
+        return _Output(mine, found, [], 0, Remote())
     tracer = Tracer(LoadedData(store, task.labels), task.headers)
     traced = [tracer.trace(r) for r in unique(mine + found)]
     remote = tracer.remote_for(lambda node: partitioner.of(str(node)) == GLOBAL,
                                lambda node: partitioner.of(str(node)) == task.index)
-    return _Output(mine, found, traced, len(owned), remote)
+    return _Output(mine, found, traced, triples, remote)
 
 
 @dataclass
@@ -473,9 +473,11 @@ def partitioned_results(
         and all(partitioner.of(c) == GLOBAL for c in reach.constants)
     )
     runs = layout.runs()
+    global_triples = len({ox.Triple(q.subject, q.predicate, q.object)
+                          for q in ox.parse(path=layout.global_file, format=ox.RdfFormat.N_QUADS)})
     tasks = [
         _Task(index, tuple(files), partitioner.parts, partitioner.rows, shape_paths, local,
-              dict(labels or {}), {k: dict(v) for k, v in (headers or {}).items()})
+              dict(labels or {}), {k: dict(v) for k, v in (headers or {}).items()}, global_triples)
         for index, files in runs
     ]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
@@ -484,7 +486,7 @@ def partitioned_results(
     else:
         with ProcessPoolExecutor(workers) as pool:
             outputs = list(pool.map(_run, tasks, chunksize=1))
-    run = PartitionedRun([], [], [], 0, local)
+    run = PartitionedRun([], [], [], global_triples, local)
     remote = Remote()
     for output in outputs:
         run.core.extend(output.core)
