@@ -171,6 +171,33 @@ def test_kg_diff_reports_the_merges(build: Path, tmp_path: Path) -> None:
     assert report.conforms and not report.results, [r.message_en for r in report.results]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("2023-06-09", "2025-06-13", [
+            ("merged", "2023-06-09", "1-1", "2-1"), ("merged", "2023-06-09", "1-4", "1-3"),
+            ("renamed", "2025-06-13", "2-1", "1-2"), ("renumbered", "2025-06-13", "2-1", "1-2"),
+        ]),
+        ("2022-06-07", "2025-06-13", [  # the merge is stated from the edition between
+            ("merged", "2022-06-07", "1-1", "2-1"), ("merged", "2022-06-07", "1-4", "1-3"),
+            ("renamed", "2025-06-13", "2-1", "1-2"), ("renumbered", "2025-06-13", "2-1", "1-2"),
+        ]),
+        ("2022-06-07", "2023-06-09", []),  # before the merge: nothing changed
+    ],
+)
+def test_the_measures_changed_query_lists_merges_not_removals(
+    build: Path, old: str, new: str, expected: list[tuple[str, ...]]
+) -> None:
+    from kg.query import find_query
+    from kg.query.run import run_query
+    from kg.store import EmbeddedStore
+
+    results = run_query(find_query("measures-changed"), {"old": old, "new": new}, EmbeddedStore.open(build))
+    got = [tuple(r[k]["value"] for k in ("change", "edition", "id", "otherId"))
+           for r in results["results"]["bindings"]]
+    assert sorted(got) == sorted(expected)
+
+
 def test_a_merge_shows_across_an_edition_between(build: Path, tmp_path: Path) -> None:
     """2022 → 2025: the merges were stated from 2023, whose measures continue the 2022 ones."""
     code, output = run("diff", "2022", "2025", "--build-dir", str(build), "--out", str(tmp_path / "d"))

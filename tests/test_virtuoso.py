@@ -196,3 +196,36 @@ def test_measures_changed_between_editions_is_the_same_on_virtuoso(
     served = run_query(doc, params, three_served)
     assert normalised(local) == normalised(served)
     assert bool(local["results"]["bindings"]) == (params.get("new", NEW) != params["old"])
+
+
+#: The base IRI of the merge test build (tests/test_diff_merge.py), beside the others on one server.
+MERGE_BASE = "https://merge.kg.example.jp/"
+
+
+@pytest.fixture(scope="module")
+def merge_served(
+    published: VirtuosoServer, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, RemoteEndpoint]:
+    from tests.test_diff_merge import write_data
+
+    root = tmp_path_factory.mktemp("virtuoso-merge")
+    out = root / "build"
+    _register()
+    args = ["build", "--data-dir", str(write_data(root)), "--out", str(out), "--base-iri", MERGE_BASE]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    publish(out, endpoints(published), credentials=CREDENTIALS, retry=FAST, timeout=60)
+    return out, RemoteEndpoint(published.query_url, read_manifest(out).graph_iris, timeout=60)
+
+
+@pytest.mark.parametrize("old", ["2022-06-07", "2023-06-09"])
+def test_merged_measures_are_the_same_on_virtuoso(
+    merge_served: tuple[Path, RemoteEndpoint], old: str
+) -> None:
+    build, served = merge_served
+    doc = find_query("measures-changed")
+    params = {"old": old, "new": "2025-06-13"}
+    local = run_query(doc, params, EmbeddedStore.open(build))
+    assert normalised(local) == normalised(run_query(doc, params, served))
+    assert [r["change"]["value"] for r in local["results"]["bindings"]].count("merged") == 2
+
