@@ -394,6 +394,25 @@ def test_a_projection_beside_a_target_leaves_the_target() -> None:
     assert (kpi.deadline_fiscal_year, [f.kind for f in kpi.figures]) == (2025, [FigureKind.PROJECTION])
 
 
+@pytest.mark.parametrize(
+    ("raw", "target", "deadline", "actual"),
+    [
+        # The bracket states an actual figure of its own: 100 stays the target (was read the other
+        # way round: target 120, and 100 as the actual value of FY2024).
+        ("2024年度までに100件（2024年度実績：120件）", Decimal(100), 2024, (Decimal(120), 2024)),
+        ("2025年度までに100件（2022年度実績：20件）", Decimal(100), 2025, (Decimal(20), 2022)),
+        ("2025年度までに50件（2022年度末時点：10件）", Decimal(50), 2025, (Decimal(10), 2022)),
+        ("2024年度実績：120件", None, None, (Decimal(120), 2024)),  # an actual value, nothing aimed at
+    ],
+)
+def test_an_actual_figure_labelled_as_such_is_no_target(
+    raw: str, target: Decimal | None, deadline: int | None, actual: tuple[Decimal, int]
+) -> None:
+    kpi = _one(raw)
+    assert (kpi.target.value if kpi.target else None, kpi.deadline_fiscal_year) == (target, deadline)
+    assert [(f.kind, f.value, f.fiscal_year) for f in kpi.figures] == [(FigureKind.ACTUAL, *actual)]
+
+
 def test_calendar_mismatch_is_an_error() -> None:
     raw = "2023年度（令和4年度）末までに10件"
     kpis, findings = parse_kpis(raw, HERE)

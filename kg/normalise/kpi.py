@@ -51,8 +51,12 @@ comparator suffix (``以上``, ``以下``, ``超``, ``未満``). Years are never
 quantities (``年`` is no unit). A quantity is kept as what it is:
 
 * inside ``（参考：…）``: a *reference* figure (04-02);
-* followed by a bracket saying ``現在``/``時点``/``確定値``/``実績``: an *actual*
-  value, a baseline (06-27);
+* followed by a bracket saying ``現在``/``時点``/``確定値``/``実績`` and holding
+  no quantity of its own: an *actual* value, a baseline (06-27); in
+  ``100件（2024年度実績：120件）`` the bracket's 120 is the actual value and
+  100 is still aimed at;
+* right after ``実績：``/``実績値：``/``確定値：``/``現在：``/``時点：``
+  (``2024年度実績：120件``): an *actual* value;
 * right after ``見込：`` (08-04: ``2023年度（令和5年度）見込：11拠点``): a
   *projection*, what is expected rather than aimed at — its year is the
   figure's year, not a deadline;
@@ -181,15 +185,21 @@ _COMPARATORS = {
 
 
 def _is_status(text: str, end: int) -> bool:
-    """Is the quantity ending at ``end`` followed by a bracket that dates it as a baseline?"""
+    """Is the quantity ending at ``end`` followed by a bracket that dates it as a baseline?
+
+    Only a bracket without a quantity of its own does: in ``100件（2024年度実績：120件）``
+    the bracket states its own actual figure, 120, and 100 stays what is aimed at.
+    """
     if end >= len(text) or text[end] not in "（(":
         return False
     bracket = text[end : _bracket_end(text, end)]
-    return any(word in bracket for word in _STATUS_WORDS)
+    return any(word in bracket for word in _STATUS_WORDS) and not _QUANTITY.search(bracket)
 
 
 #: A label right before a quantity that says it is a projection (2023年度見込：11拠点), not a target.
 _PROJECTION_BEFORE = re.compile(r"見込み?\s*[：:]?\s*$")
+#: A label right before a quantity that says it is an actual value (2024年度実績：120件), not a target.
+_ACTUAL_BEFORE = re.compile(r"(?:実績値?|確定値|現在|時点)\s*[：:]\s*$")
 #: A change the quantity measures (6%以上増加), right after it.
 _CHANGE_AFTER = re.compile(r"\s*の?(?P<up>増加|増|向上|上昇|拡大)|\s*の?(?P<down>減少|減|削減|低下|縮減)")
 #: The end of a phrase naming what a change is measured from (2020年度比, 試行時点…と比べ).
@@ -235,7 +245,7 @@ def _quantities(
             FigureKind.REFERENCE
             if _inside(m.start(), references)
             else FigureKind.ACTUAL
-            if _is_status(text, m.end())
+            if _is_status(text, m.end()) or _ACTUAL_BEFORE.search(text, max(0, start - 6), start)
             else FigureKind.PROJECTION
             if _PROJECTION_BEFORE.search(text, max(0, start - 6), start)
             else None
