@@ -73,13 +73,6 @@ FINDING_TYPES: dict[str, FindingType] = {
             "The file was not UTF-8 and its encoding was detected.",
         ),
         _t(
-            "unpinned-source",
-            W,
-            "edition.toml records no sha256: a changed source would go unnoticed;"
-            " add sha256 = \"{sha256}\" if this file is the one you mean",
-            "The edition's metadata does not pin its source file by SHA-256.",
-        ),
-        _t(
             "missing-header",
             E,
             "{detail}",

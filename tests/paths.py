@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -30,3 +32,23 @@ def layout_of(*labels: str) -> TableLayout:
     missing = [label for label in wanted if label not in columns]
     assert not missing, f"not article labels of the bundled edition: {missing}"
     return replace(seed_layout(), articles=tuple(columns[label] for label in wanted))
+
+
+def pin(edition: Path) -> None:
+    """Record in ``edition``'s edition.toml the SHA-256 of its source as it is now.
+
+    kg refuses an edition whose source is not pinned; a test that writes or
+    edits a source pins it afterwards, as a user would after checking the file.
+    """
+    toml = edition / "edition.toml"
+    text = toml.read_text(encoding="utf-8")
+    found = re.search(r'(?m)^source = "([^"]+)"', text)
+    if found is None:  # a test of an edition.toml without its source: nothing to pin
+        return
+    source = edition / found.group(1)
+    line = f'sha256 = "{hashlib.sha256(source.read_bytes()).hexdigest()}"'
+    if re.search(r"(?m)^sha256 = ", text):
+        text = re.sub(r'(?m)^sha256 = "[^"]*"', line, text)
+    else:
+        text = re.sub(r"(?m)^(source = .*)$", lambda m: f"{m.group(1)}\n{line}", text, count=1)
+    toml.write_text(text, encoding="utf-8")

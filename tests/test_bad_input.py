@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kg.cli import _register, cli
-from tests.paths import SEED, SEED_EDITION, SEED_GRAPH
+from tests.paths import SEED, SEED_EDITION, SEED_GRAPH, pin
 
 TEXT = SEED.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")
@@ -26,11 +26,12 @@ TOML = (SEED_EDITION / "edition.toml").read_text(encoding="utf-8")
 
 
 def _data(tmp_path: Path, content: bytes, toml: str = TOML) -> Path:
-    """A data folder whose 2023 edition holds ``content`` (no digest pinned: the source differs)."""
+    """A data folder whose 2023 edition holds ``content``, pinned by its digest."""
     d = tmp_path / "data" / "editions" / "2023"
     d.mkdir(parents=True)
-    (d / "edition.toml").write_text(toml.replace('sha256 = "', '# sha256 = "'), encoding="utf-8")
+    (d / "edition.toml").write_text(toml, encoding="utf-8")
     (d / NAME).write_bytes(content)
+    pin(d)
     return tmp_path / "data"
 
 
@@ -164,12 +165,20 @@ def test_an_edition_folder_without_edition_toml_is_refused(tmp_path: Path) -> No
     assert f"{data / 'editions' / '2024'}: edition folder without edition.toml" in res.stderr
 
 
-def test_an_edition_without_sha256_is_built_with_a_warning_giving_the_digest(tmp_path: Path) -> None:
-    res, _ = _build(tmp_path, TEXT.encode())
-    assert res.exit_code == 0, res.output
+def test_an_edition_without_sha256_is_refused_with_the_digest_to_add(tmp_path: Path) -> None:
+    """An unpinned source was built (issue 13 point 7): any file could stand behind the graph."""
+    unpinned = "\n".join(line for line in TOML.splitlines() if not line.startswith("sha256 ="))
+    data = _data(tmp_path, TEXT.encode(), unpinned)
+    toml = data / "editions" / "2023" / "edition.toml"
+    toml.write_text(unpinned, encoding="utf-8")
+    _register()
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["build", "--data-dir", str(data), "--out", str(out)])
     digest = hashlib.sha256(TEXT.encode()).hexdigest()
-    message = f'edition.toml records no sha256: a changed source would go unnoticed; add sha256 = "{digest}"'
-    assert message in res.stderr
+    assert res.exit_code == 3, res.output
+    assert f"{toml}: records no sha256 of its source {NAME}" in res.stderr
+    assert f'add the line: sha256 = "{digest}"' in res.stderr
+    assert not out.exists()
 
 
 def test_missing_header_row(tmp_path: Path) -> None:

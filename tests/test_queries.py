@@ -28,7 +28,7 @@ from kg.query.binding import Edition, list_editions, resolve_edition
 from kg.query.catalogue import QUERIES_DIR, parse_query_text
 from kg.store import EmbeddedStore, RemoteEndpoint, Results, read_manifest
 from tests.oxigraph_server import OxigraphServer, fixture_oxigraph_with_build  # noqa: F401
-from tests.paths import ROOT, SEED
+from tests.paths import ROOT, SEED, pin
 
 QUERY_NAMES = sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
 SOURCE_SHA256 = "a3e4a72fc4239d4d1821d369219309031f78820413c1c7934d6725ea78a8bbd9"
@@ -87,7 +87,7 @@ class NoStore:
 
 
 def write_edition(data: Path, decided: str, text: str) -> None:
-    """An edition folder in the extract format: the bundled edition.toml with another date, no digest."""
+    """An edition folder in the extract format: the bundled edition.toml with another date and digest."""
     folder = data / "editions" / decided
     folder.mkdir(parents=True)
     toml = (ROOT / "data" / "editions" / "2023" / "edition.toml").read_text(encoding="utf-8")
@@ -95,6 +95,7 @@ def write_edition(data: Path, decided: str, text: str) -> None:
              for line in toml.splitlines() if not line.startswith("sha256 =")]
     (folder / "edition.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / SEED.name).write_text(text, encoding="utf-8")
+    pin(folder)
 
 
 def build_two_editions(root: Path) -> Path:

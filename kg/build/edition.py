@@ -65,7 +65,15 @@ def read_edition(
 ) -> EditionReading:
     """Read the edition's source (and its curated table, if any); findings go to ``report``."""
     source = read_source(meta.source, encoding or meta.encoding)
-    if meta.sha256 is not None and meta.sha256 != source.sha256:
+    if meta.sha256 is None:
+        # Refused, not warned about: the digest is what ties the published graph to
+        # one file, and a build from a file nobody pinned could be from any file.
+        raise InputError(
+            f"records no sha256 of its source {source.name}, so a changed or replaced file would go"
+            f' unnoticed; if {source.name} is the file you mean, add the line: sha256 = "{source.sha256}"',
+            Position(str(meta.directory / "edition.toml")),
+        )
+    if meta.sha256 != source.sha256:
         raise InputError(
             f"SHA-256 {source.sha256} differs from the one recorded in edition.toml ({meta.sha256}):"
             " the source file was changed",

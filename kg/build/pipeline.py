@@ -25,7 +25,7 @@ from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
 from kg.config import Settings
 from kg.errors import ConfigError, InputError, Position
 from kg.files import FolderLock, make_shareable, replace_folder
-from kg.findings import Report, finding
+from kg.findings import Report
 from kg.harvest import FOLDER, GRAPH_FILE, GRAPH_NAME
 from kg.manifest import EditionEntry, Manifest
 from kg.rdf.lineage import lineage_links, lineage_triples, merge_triples
@@ -244,9 +244,6 @@ class _Run:
         reading = read_edition(
             meta, self.data_dir, self.gazetteer, self.laws, self.report, encoding=self.encoding
         )
-        if meta.sha256 is None:
-            where = Position(str(meta.directory / "edition.toml"))
-            self.report.add(finding("unpinned-source", where, sha256=reading.edition.sha256))
         mapper = PlanMapper(self.minter, reading.edition, self.laws)
         sink.add_block(mapper.edition_triples())
         ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks")
