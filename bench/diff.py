@@ -15,6 +15,7 @@ to an index on disk, the patch is a merge of the sorted dumps).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import re
 import shlex
@@ -45,10 +46,8 @@ def editions(n: int, data: Path) -> None:
     shutil.copytree(a, b)
     toml = (b / "edition.toml").read_text(encoding="utf-8")
     toml = "\n".join(
-        "decided = 2023-06-09" if line.startswith("decided =") else line
-        for line in toml.splitlines() if not line.startswith("sha256 =")
+        "decided = 2023-06-09" if line.startswith("decided =") else line for line in toml.splitlines()
     )
-    (b / "edition.toml").write_text(toml + "\n", encoding="utf-8")
     src = b / "edition.txt"
     rows = 0
     with src.open(encoding="utf-8") as fin, (b / "edited.txt").open("w", encoding="utf-8") as fout:
@@ -62,6 +61,9 @@ def editions(n: int, data: Path) -> None:
                     line = "\t".join(cells)
             fout.write(line)
     (b / "edited.txt").replace(src)
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()  # kg builds only a pinned source
+    toml = re.sub(r'(?m)^sha256 = "[0-9a-f]*"', f'sha256 = "{digest}"', toml)
+    (b / "edition.toml").write_text(toml + "\n", encoding="utf-8")
     (data / "lineage.csv").write_text("from_edition,from_id,to_edition,to_id,note,source\n", encoding="utf-8")
 
 

@@ -25,7 +25,7 @@ from kg.diff.changes import TYPES
 from kg.errors import InputError
 from kg.read.crosswalk import read_crosswalk
 from kg.validate import validate
-from tests.paths import ROOT
+from tests.paths import ROOT, pin
 
 L428 = ["10条", "11条 1項 2項", "11条 3項", "12条", "13条", "14条", "15条 1項", "15条 2項", "16条", "17条",
         "18条", "19条"]
@@ -90,6 +90,7 @@ def write_data(root: Path, crosswalk: str = CROSSWALK, editions: tuple[str, ...]
         folder.mkdir(parents=True)
         (folder / "edition.toml").write_text(_toml(key, articles), encoding="utf-8")
         (folder / "source.txt").write_text(_source(articles, measures), encoding="utf-8")
+        pin(folder)
     (data / "lineage.csv").write_text(HEADER + crosswalk, encoding="utf-8")
     return data
 
