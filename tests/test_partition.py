@@ -20,10 +20,11 @@ from rdflib import URIRef
 
 from kg.build.pipeline import build
 from kg.config import load_settings
-from kg.validate import ResultSeverity, validate
+from kg.validate import ResultSeverity, ValidationReport, validate
 from kg.validate.core import prepared_shapes
 from kg.validate.data import load
 from kg.validate.partition import GLOBAL, Partitioner, local_checks, partition_safe
+from kg.validate.results import read_report
 from kg.validate.shapes import SparqlCheck, shape_files
 from tests.paths import ROOT
 
@@ -150,6 +151,13 @@ def test_clean_data_is_checked_and_traced_in_the_parts_without_a_whole_store(
     shape = "GovernmentOrganization-corporateNumber"
     [org] = [r for r in whole.violations if (r.shape or "").endswith(shape)]
     assert org.measure_id and org.other_measures > 0
+
+    def raw(report: ValidationReport) -> list[tuple[str, ...]]:
+        return sorted(tuple(str(x) for x in (r.severity, r.focus, r.path, r.inverse, r.value, r.shape,
+                                             r.component, sorted(r.messages)))
+                      for r in read_report(report.report_graph))
+
+    assert raw(parts) == raw(whole)  # the SHACL report graph (--format turtle) holds the same results
 
 
 def test_links_across_partitions_fall_back_to_the_whole_store(synthetic_build: Path, tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ from kg.errors import ValidationFailed
 from kg.findings import Report, Severity
 from kg.validate.core import prepared_shapes, run_pyshacl
 from kg.validate.data import DataSource, LoadedData, dump_ntriples, load, load_graphs
-from kg.validate.partition import PARTITION_TRIPLES, partition_safe, partitioned_results, unique
+from kg.validate.partition import PARTITION_TRIPLES, partition_safe, partitioned_results, unique, unpack
 from kg.validate.results import RawResult, ResultSeverity, ShapeResult, add_results, read_report
 from kg.validate.shapes import shape_files
 from kg.validate.sparql import run_checks
@@ -92,6 +92,7 @@ class ValidationReport:
     #: pyshacl's report graph, and the SPARQL checks' results not yet in it.
     _graph: Graph = field(default_factory=Graph, repr=False)
     _pending: list[RawResult] | None = field(default=None, repr=False)
+    _packed: list[bytes] = field(default_factory=list, repr=False)  # more of them, compressed
 
     @property
     def report_graph(self) -> Graph:
@@ -103,6 +104,8 @@ class ValidationReport:
         if self._pending is not None:
             add_results(self._graph, self._pending, self.conforms)
             self._pending = None
+        while self._packed:
+            add_results(self._graph, unpack(self._packed.pop(0)), self.conforms)
         return self._graph
 
     def of(self, severity: ResultSeverity) -> list[ShapeResult]:
@@ -206,7 +209,7 @@ def validate(
             results = tuple(sorted(run.traced, key=ShapeResult.sort_key))
             timings["trace"] = time.perf_counter() - start
             return ValidationReport(results, run.triples, timings, strict, _graph=report_graph,
-                                    _pending=run.core + run.checks)
+                                    _pending=run.core + run.checks, _packed=run.packed)
     else:
         report_graph = run_pyshacl(loaded.graph, core)
         found, pending = read_report(report_graph), []

@@ -44,7 +44,9 @@ measures with violations planted in them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 import re
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
@@ -186,9 +188,9 @@ def split(
     needs_types: list[set[str]] = [set() for _ in range(partitioner.parts + 1)]  # index: partition + 1
     handles: list[IO[str]] = []
     try:
-        handles = [layout.part(i).open("w", encoding="utf-8", buffering=1 << 20)
+        handles = [layout.part(i).open("w", encoding="utf-8", buffering=1 << 18)
                    for i in range(GLOBAL, partitioner.parts)]
-        shared = layout.global_file.open("w", encoding="utf-8", buffering=1 << 20)
+        shared = layout.global_file.open("w", encoding="utf-8", buffering=1 << 18)
         handles.append(shared)
         for graph, line in _lines(sources):
             subject, predicate, obj = _terms(line)
@@ -406,6 +408,33 @@ class _Output:
     traced: list[ShapeResult]
     triples: int
     remote: Remote
+    packed: bytes = b""  # a local part's raw results (core, checks), for the SHACL report graph only
+
+
+def pack(results: list[RawResult]) -> bytes:
+    """Raw results, compressed: kept for a report graph that is rarely asked for (``--format turtle``)."""
+    return zlib.compress(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(packed: bytes) -> list[RawResult]:
+    results: list[RawResult] = pickle.loads(zlib.decompress(packed))  # our own worker's bytes
+    return results
+
+
+def _shared(results: list[ShapeResult]) -> list[ShapeResult]:
+    """The results with equal strings made one object (sent once, held once: thousands repeat each)."""
+    seen: dict[str, str] = {}
+    names = [f.name for f in dataclasses.fields(ShapeResult)]
+    shared = []
+    for r in results:
+        values = {}
+        for name in names:
+            value = getattr(r, name)
+            if type(value) is str:
+                value = seen.setdefault(value, value)
+            values[name] = value
+        shared.append(ShapeResult(**values))
+    return shared
 
 
 def _run(task: _Task) -> _Output:
@@ -425,22 +454,24 @@ def _run(task: _Task) -> _Output:
     if task.index == GLOBAL:
         return _Output(mine, found, [], 0, Remote())
     tracer = Tracer(LoadedData(store, task.labels), task.headers)
-    traced = [tracer.trace(r) for r in unique(mine + found)]
+    traced = _shared([tracer.trace(r) for r in unique(mine + found)])
     remote = tracer.remote_for(lambda node: partitioner.of(str(node)) == GLOBAL,
                                lambda node: partitioner.of(str(node)) == task.index)
-    return _Output(mine, found, traced, triples, remote)
+    return _Output([], [], traced, triples, remote, pack(mine + found))
 
 
 @dataclass
 class PartitionedRun:
     """The results of a partitioned run. With ``local``, the SPARQL checks ran in the parts too and
-    ``traced`` holds every result traced to its source; else only ``core`` is filled."""
+    ``traced`` holds every result traced to its source, ``core`` and ``checks`` the global run's raw
+    results and ``packed`` the parts'; else only ``core`` is filled."""
 
     core: list[RawResult]
     checks: list[RawResult]
     traced: list[ShapeResult]
     triples: int
     local: bool
+    packed: list[bytes] = field(default_factory=list)  # the local parts' raw results (:func:`unpack`)
 
 
 def partitioned_results(
@@ -494,6 +525,8 @@ def partitioned_results(
         run.traced.extend(output.traced)
         run.triples += output.triples
         remote.merge(output.remote)
+        if output.packed:
+            run.packed.append(output.packed)
     if local:
         store = ox.Store()
         store.bulk_load(path=layout.global_file, format=ox.RdfFormat.N_QUADS)
