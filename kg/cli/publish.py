@@ -57,8 +57,10 @@ def render_report(report: PublishReport) -> str:
     for g in report.graphs:
         lines.append(f"  {g.name:<12} {g.triples:>9} triples  {g.seconds:6.2f} s  ({g.method})  <{g.iri}>")
     if report.swap_seconds is not None:
-        lost = " (its answer was lost; the store's counts show it done)" if report.swap_answer_lost else ""
-        lines.append(f"  swapped in by one update request in {report.swap_seconds:.2f} s{lost}")
+        lost = " (its answer was lost; the store shows it done)" if report.swap_answer_lost else ""
+        dropped = any(g.method == "staged+difference" for g in report.graphs)
+        how = " (by difference; the staging graphs then dropped)" if dropped else ""
+        lines.append(f"  swapped in by one update request{how} in {report.swap_seconds:.2f} s{lost}")
     lines.append(
         f"checked: every graph's triple count on the store equals the build's; "
         f"{report.retries} request(s) retried; {report.seconds:.2f} s in all"
