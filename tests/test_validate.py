@@ -8,6 +8,7 @@ measure and the source line, which the tests find in the seed file itself.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -321,3 +322,18 @@ def test_validate_accepts_an_rdflib_dataset(built: Path) -> None:
     data.parse(built / "dataset.trig", format="trig")
     report = validate(data)
     assert report.conforms and report.warnings
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_json_report_is_json_dumps_of_the_document(clean: ValidationReport, lang: str) -> None:
+    """kg.validate.render.render_json writes a result at a time; the text is json.dumps's, byte for byte."""
+    from kg.validate.render import _record, render_json
+
+    for report in (clean, dataclasses.replace(clean, results=clean.results[:1]),
+                   dataclasses.replace(clean, results=())):
+        results = [{**_record(r, lang), "message_ja": r.message_ja, "message_en": r.message_en}
+                   for r in report.results]
+        document = {"conforms": report.conforms, "strict": report.strict, "counts": report.counts(),
+                    "triples": report.triples,
+                    "seconds": {k: round(v, 3) for k, v in report.timings.items()}, "results": results}
+        assert render_json(report, lang) == json.dumps(document, ensure_ascii=False, indent=1) + "\n"
