@@ -48,6 +48,7 @@ took 22 s.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -175,7 +176,8 @@ def validate(
     (:mod:`kg.validate.partition`), in up to ``jobs`` worker processes (default:
     one per core); 0 validates the whole graph at once; the default partitions
     data of more than :data:`~kg.validate.partition.PARTITION_TRIPLES` triples,
-    about one partition per that many. The results are the same either way.
+    at most that many in a partition, as many partitions for each worker. The
+    results are the same either way.
     """
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -186,7 +188,10 @@ def validate(
     shape_paths = tuple(shapes) if shapes is not None else tuple(shape_files())
     core, checks = prepared_shapes(shape_paths)
     if parts is None:
-        parts = hint // PARTITION_TRIPLES if hint > PARTITION_TRIPLES else 0
+        parts = -(-hint // PARTITION_TRIPLES) if hint > PARTITION_TRIPLES else 0
+        if parts:  # as many parts for each worker: none is left working alone at the end
+            workers = jobs or os.cpu_count() or 1
+            parts = -(-parts // workers) * workers
 
     start = time.perf_counter()
     report_graph = Graph()

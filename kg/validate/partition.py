@@ -71,8 +71,8 @@ from kg.validate.sparql import run_checks
 from kg.validate.trace import Remote, Tracer
 
 SH = Namespace(vocabulary.SH)
-#: Triples per partition: about 2,500 measures; an rdflib graph of this size takes ~150 MiB.
-PARTITION_TRIPLES = 150_000
+#: Triples per partition: about 1,500 measures; a worker validating a part this size peaks at ~200 MiB.
+PARTITION_TRIPLES = 100_000
 #: Shape predicates whose constraints read beyond a node's values and their types.
 _FAR_REACHING = {
     SH.node, SH["and"], SH["or"], SH.xone, SH["not"], SH.sparql, SH.target, SH.targetObjectsOf,
@@ -192,11 +192,15 @@ def split(
                    for i in range(GLOBAL, partitioner.parts)]
         shared = layout.global_file.open("w", encoding="utf-8", buffering=1 << 18)
         handles.append(shared)
+        last_subject, ps = "", GLOBAL
+        out: IO[str] = shared
         for graph, line in _lines(sources):
             subject, predicate, obj = _terms(line)
             quad = _quad(line, graph)
-            ps = partitioner.of(subject)
-            (shared if ps == GLOBAL else handles[ps + 1]).write(quad)
+            if subject != last_subject:  # a subject's triples come together in sorted N-Triples
+                last_subject, ps = subject, partitioner.of(subject)
+                out = shared if ps == GLOBAL else handles[ps + 1]
+            out.write(quad)
             if obj is None:
                 continue
             po = partitioner.of(obj)
