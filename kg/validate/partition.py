@@ -45,6 +45,7 @@ measures with violations planted in them.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import pickle
 import re
@@ -519,8 +520,14 @@ def partitioned_results(
     if workers == 1:
         outputs = [_run(t) for t in tasks]
     else:
-        with ProcessPoolExecutor(workers) as pool:
-            outputs = list(pool.map(_run, tasks, chunksize=1))
+        # The workers are forked: with the caller's objects frozen, their garbage collector leaves
+        # those pages alone, so they stay shared rather than copied into every worker (a build's).
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(workers) as pool:
+                outputs = list(pool.map(_run, tasks, chunksize=1))
+        finally:
+            gc.unfreeze()
     run = PartitionedRun([], [], [], global_triples, local)
     remote = Remote()
     for output in outputs:
