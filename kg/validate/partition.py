@@ -135,7 +135,8 @@ class Partitioner:
 
     def learn_rows(self, sources: Sequence[Source]) -> None:
         """Put each node a measure is derived from (its source row) in that measure's partition."""
-        for _graph, line in _lines(sources):
+        needle = f" {_DERIVED_FROM} <"
+        for _graph, line in _lines(sources, needle):
             subject, predicate, obj = _terms(line)
             if predicate == _DERIVED_FROM and obj is not None and obj.startswith("<"):
                 part = self.of(subject)
@@ -231,10 +232,13 @@ def split(
     return layout
 
 
-def _lines(sources: Sequence[Source]) -> Iterator[tuple[str, str]]:
+def _lines(sources: Sequence[Source], containing: str = "") -> Iterator[tuple[str, str]]:
+    """Each triple line of the sources (those ``containing`` a text, if given), with its graph."""
     for graph, path in sources:
         with path.open(encoding="utf-8") as f:
             for line in f:
+                if containing and containing not in line:
+                    continue
                 if line.strip() and not line.startswith("#"):
                     yield graph, line
 
