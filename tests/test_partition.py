@@ -129,6 +129,25 @@ def test_partitioned_results_equal_the_whole_graph_run(synthetic_build: Path, tm
     assert len(violations) >= 9
 
 
+def test_only_the_severities_asked_for(synthetic_build: Path, tmp_path: Path) -> None:
+    """What a build asks for (violations): the same results as the full report's, in both runs."""
+    broken = tmp_path / "broken"
+    _plant(synthetic_build, broken)
+    whole = validate(broken, parts=0)
+    expected = tuple(r for r in whole.results if r.severity is ResultSeverity.VIOLATION)
+    assert expected and len(expected) < len(whole.results)
+    for parts in (0, 5):
+        only = validate(broken, parts=parts, jobs=2, severities=[ResultSeverity.VIOLATION])
+        assert only.results == expected
+    clean = tmp_path / "clean"
+    shutil.copytree(synthetic_build, clean)
+    _break_organisation(clean, used=True)
+    expected = validate(clean, parts=0).violations
+    loaded = load(clean)
+    assert validate(loaded, parts=4, jobs=2, severities=[ResultSeverity.VIOLATION]).results == tuple(expected)
+    assert not loaded.loaded
+
+
 def test_partitioned_results_equal_on_clean_data(synthetic_build: Path) -> None:
     whole = validate(synthetic_build, parts=0)
     parts = validate(synthetic_build, parts=3, jobs=1)

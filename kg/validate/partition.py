@@ -67,7 +67,7 @@ from rdflib.term import Node
 from kg import vocabulary
 from kg.validate.core import prepared_shapes, run_pyshacl
 from kg.validate.data import LoadedData, graph_of
-from kg.validate.results import RawResult, ShapeResult, read_report
+from kg.validate.results import RawResult, ResultSeverity, ShapeResult, read_report
 from kg.validate.shapes import SparqlCheck
 from kg.validate.sparql import run_checks
 from kg.validate.trace import Remote, Tracer
@@ -407,6 +407,7 @@ class _Task:
     labels: dict[str, str]
     headers: dict[str, dict[str, str]]
     global_triples: int = 0
+    keep: frozenset[ResultSeverity] | None = None  # the severities wanted (None: all)
 
 
 @dataclass
@@ -456,13 +457,15 @@ def _run(task: _Task) -> _Output:
     for path in task.files:
         store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
     graph = graph_of(store)
-    mine = [r for r in read_report(run_pyshacl(graph, core)) if partitioner.of_term(r.focus) == task.index]
+    mine = [r for r in read_report(run_pyshacl(graph, core))
+            if partitioner.of_term(r.focus) == task.index and (task.keep is None or r.severity in task.keep)]
     # A part's own triples and the global ones have different subjects: none is in both.
     triples = len(graph) - task.global_triples
     del graph
     if not task.local:
         return _Output(mine, [], [], 0, Remote())
-    found = [r for r in run_checks(store, checks) if partitioner.of_term(r.focus) == task.index]
+    found = [r for r in run_checks(store, checks)
+             if partitioner.of_term(r.focus) == task.index and (task.keep is None or r.severity in task.keep)]
     if task.index == GLOBAL:
         return _Output(mine, found, [], 0, Remote())
     tracer = Tracer(LoadedData(store, task.labels), task.headers)
@@ -497,6 +500,7 @@ def partitioned_results(
     jobs: int | None = None,
     labels: Mapping[str, str] | None = None,
     headers: Mapping[str, Mapping[str, str]] | None = None,
+    keep: frozenset[ResultSeverity] | None = None,
 ) -> PartitionedRun:
     """The core shapes' results over the union of ``sources``, computed part by part.
 
@@ -520,7 +524,7 @@ def partitioned_results(
                           for q in ox.parse(path=layout.global_file, format=ox.RdfFormat.N_QUADS)})
     tasks = [
         _Task(index, tuple(files), partitioner.parts, _rows_of(partitioner, index), shape_paths, local,
-              dict(labels or {}), {k: dict(v) for k, v in (headers or {}).items()}, global_triples)
+              dict(labels or {}), {k: dict(v) for k, v in (headers or {}).items()}, global_triples, keep)
         for index, files in runs
     ]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
