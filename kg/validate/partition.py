@@ -73,8 +73,8 @@ from kg.validate.sparql import run_checks
 from kg.validate.trace import Remote, Tracer
 
 SH = Namespace(vocabulary.SH)
-#: Triples per partition: about 1,000 measures; a worker validating a part this size holds ~120 MiB.
-PARTITION_TRIPLES = 66_000
+#: Triples per partition: about 700 measures; a worker validating a part this size holds ~100 MiB.
+PARTITION_TRIPLES = 45_000
 #: Data of more triples than this is validated in partitions (a 1,000-measure edition has 69k).
 PARTITION_ABOVE = 150_000
 #: Shape predicates whose constraints read beyond a node's values and their types.
