@@ -180,78 +180,54 @@ def _via_staging(
         GraphPublished(g.name, g.iri, g.triples, t, method) for g, t in zip(staged, seconds, strict=True)
     )
     t0 = time.monotonic()
-    if by_difference:
-        _swap_by_difference(client, staged, report, say, settle, sleep)
-    else:
-        _swap_by_move(client, staged, report, say, settle, sleep)
+    _swap(client, staged, report, say, settle, sleep, by_difference)
     report.swap_seconds = time.monotonic() - t0
 
 
-def _swap_by_move(
+def _swap(
     client: StoreClient,
     staged: list[GraphEntry],
     report: PublishReport,
     say: Progress,
     settle: float,
     sleep: Callable[[float], None],
+    by_difference: bool,
 ) -> None:
-    """One request of ``MOVE staging TO graph`` per graph: standard, not repeatable."""
-    say(f"swapping {len(staged)} graphs in, in one update request")
-    operations = " ;\n".join(
-        f"MOVE GRAPH {iri_ref(g.iri + STAGING_SUFFIX)} TO GRAPH {iri_ref(g.iri)}" if g.triples
-        else f"DROP SILENT GRAPH {iri_ref(g.iri)}"
-        for g in staged
-    )
+    """Swap every staged graph in by one update request, sent once; then drop what is left staged.
+
+    By difference (Oxigraph, which holds a transaction's writes in memory:
+    docs/stores.md): each graph is made equal to its staging graph by deleting
+    and inserting only the triples that differ. A ``MOVE`` wrote every triple
+    three times (drop the graph, insert, drop the staging graph) and needed
+    3.4 GB for a 660k-triple build; the difference writes nothing for an
+    unchanged graph but its blank-node triples (a staging graph's blank nodes
+    are new ones: the ontology's few are rewritten every time). Elsewhere,
+    ``MOVE``, the standard operation. Either is one transaction, so readers see
+    every old graph or every new one. Neither is re-sent after it may have
+    reached the store: a second ``MOVE`` finds no staging graph, and a second
+    difference would run beside the first and double the memory it holds; a
+    lost answer is checked instead (:func:`_after_lost_swap`).
+    """
+    if by_difference:
+        say(f"swapping {len(staged)} graphs in, in one update request (the triples that differ)")
+        operations = difference_swap(staged)
+    else:
+        say(f"swapping {len(staged)} graphs in, in one update request")
+        operations = " ;\n".join(
+            f"MOVE GRAPH {iri_ref(g.iri + STAGING_SUFFIX)} TO GRAPH {iri_ref(g.iri)}" if g.triples
+            else f"DROP SILENT GRAPH {iri_ref(g.iri)}"
+            for g in staged
+        )
     total = sum(g.triples for g in staged)
     try:
         client.update(operations, timeout=_time_for(total, client.http.timeout), idempotent=False)
     except NoAnswer as exc:
         say(f"the swap got no answer ({exc.reason}); checking what the store holds")
-        _after_lost_swap(client, staged, exc, settle, sleep)
+        _after_lost_swap(client, staged, exc, settle, sleep, by_difference)
         report.swap_answer_lost = True
-
-
-def _swap_by_difference(
-    client: StoreClient,
-    staged: list[GraphEntry],
-    report: PublishReport,
-    say: Progress,
-    settle: float,
-    sleep: Callable[[float], None],
-) -> None:
-    """One request that makes each graph equal to its staging graph by deleting and inserting
-    only the triples that differ; then the staging graphs are dropped.
-
-    Oxigraph holds a transaction's writes in memory (docs/stores.md): a ``MOVE``
-    writes every triple three times (drop the graph, insert, drop the staging
-    graph) and needed 3.4 GB for a 660k-triple build; this writes only the
-    difference: nothing for an unchanged graph, but for its blank-node triples
-    (a staging graph's blank nodes are new ones: the ontology's few are
-    rewritten every time). It is one transaction, so readers see every old
-    graph or every new one. It is repeatable (sent again, it finds nothing
-    left to change), but it is not re-sent after it may have reached the
-    store: a lost answer is checked (is every graph equal to its staging
-    graph?) for ``settle`` seconds, and otherwise reported, as for a MOVE.
-    """
-    say(f"swapping {len(staged)} graphs in, in one update request (the triples that differ)")
-    total = sum(g.triples for g in staged)
-    try:
-        # Not re-sent by the HTTP client after it may have reached the store: at 100k measures the
-        # swap holds gigabytes on the store, and a second copy running beside the first doubles them.
-        client.update(difference_swap(staged), timeout=_time_for(total, client.http.timeout),
-                      idempotent=False)
-    except NoAnswer as exc:
-        say(f"the swap got no answer ({exc.reason}); checking what the store holds")
-        if not _watch_swap(client, staged, settle, sleep):
-            raise StoreError(
-                f"the swap (one update request) got no answer: {exc.reason}; it was not sent again."
-                f" After {settle:g} s {_held(client, staged)}"
-            ) from None
-        report.swap_answer_lost = True
-    except StoreError as exc:
-        raise StoreError(f"the swap (one update request) failed: {exc}\n{_held(client, staged)}") from None
-    say("dropping the staging graphs")
-    _drop_staging(client, staged)
+    if by_difference:
+        say("dropping the staging graphs")
+        _drop_staging(client, staged)
 
 
 def difference_swap(graphs: list[GraphEntry]) -> str:
@@ -271,40 +247,6 @@ def difference_swap(graphs: list[GraphEntry]) -> str:
             f" FILTER NOT EXISTS {{ GRAPH {target} {{ ?s ?p ?o }} }} }}"
         )
     return " ;\n".join(operations)
-
-
-def _watch_swap(
-    client: StoreClient, graphs: list[GraphEntry], settle: float, sleep: Callable[[float], None]
-) -> bool:
-    """Whether every graph equals its staging graph, checked for up to ``settle`` seconds."""
-    deadline = time.monotonic() + settle
-    while True:
-        try:
-            if not any(
-                client.differ(g.iri, g.iri + STAGING_SUFFIX) if g.triples else client.count(g.iri)
-                for g in graphs
-            ):
-                return True
-        except StoreError:
-            pass
-        if time.monotonic() >= deadline:
-            return False
-        sleep(min(5.0, max(0.5, settle / 20)))
-
-
-def _held(client: StoreClient, graphs: list[GraphEntry]) -> str:
-    """What the store holds after a swap by difference did not complete: one transaction, all or nothing."""
-    counts = _counts(client, graphs)
-    if counts is None:
-        return ("the store did not answer the count queries either: what it holds is unknown (the swap is"
-                " one transaction: every graph is old, or every graph is new); run kg publish again")
-    held = "; ".join(
-        f"{g.name} <{g.iri}>: {published} triples published (the build has {g.triples}), {staged} staged"
-        for g, (published, staged) in zip(graphs, counts, strict=True)
-    )
-    return (f"the store holds: {held}. The previous graphs are still published; the store may still be"
-            " making the swap: run kg publish again later (it re-stages, and swaps only what still"
-            " differs), or raise --timeout")
 
 
 def _drop_staging(client: StoreClient, graphs: list[GraphEntry]) -> None:
@@ -342,19 +284,21 @@ def _after_lost_swap(
     lost: NoAnswer,
     settle: float,
     sleep: Callable[[float], None],
+    by_difference: bool,
 ) -> None:
-    """The swap got no answer: watch the counts until they show it done, or say what the store holds."""
+    """The swap got no answer: watch the store until it shows the swap done, or say what it holds.
+
+    Done means, by difference, every graph equal to its staging graph; by MOVE,
+    the new counts in place and the staging graphs gone.
+    """
     deadline = time.monotonic() + settle
     while True:
-        counts = _counts(client, graphs)
-        if counts is not None and all(
-            staged == 0 and published == g.triples
-            for g, (published, staged) in zip(graphs, counts, strict=True)
-        ):
+        if _swapped(client, graphs, by_difference):
             return  # swapped: the answer was lost, not the swap
         if time.monotonic() >= deadline:
             break
         sleep(min(5.0, max(0.5, settle / 20)))
+    counts = _counts(client, graphs)
     if counts is None:
         held = "the store did not answer the count queries either: what it holds is unknown"
     else:
@@ -362,12 +306,27 @@ def _after_lost_swap(
             f"{g.name} <{g.iri}>: {published} triples published (the build has {g.triples}), {staged} staged"
             for g, (published, staged) in zip(graphs, counts, strict=True)
         )
+    how = "one update request by difference" if by_difference else "one MOVE per graph, one request"
     raise StoreError(
-        f"the swap (one MOVE per graph, one request) got no answer: {lost.reason}; it was not sent again"
-        f" (a MOVE is not repeatable). After {settle:g} s the store holds: {held}. The previous graphs are"
-        " still published; the store may still be committing the swap: run kg publish again later (it"
+        f"the swap ({how}) got no answer: {lost.reason}; it was not sent again (the store may still be"
+        f" making it). After {settle:g} s the store holds: {held}. The previous graphs are still"
+        " published; the store may still be committing the swap: run kg publish again later (it"
         " checks first and re-stages), or raise --timeout"
     )
+
+
+def _swapped(client: StoreClient, graphs: list[GraphEntry], by_difference: bool) -> bool:
+    """Whether the store shows the swap done (False when it does not answer)."""
+    try:
+        if by_difference:
+            return not any(
+                client.differ(g.iri, g.iri + STAGING_SUFFIX) if g.triples else client.count(g.iri)
+                for g in graphs
+            )
+        return all(client.count(g.iri + STAGING_SUFFIX) == 0 and client.count(g.iri) == g.triples
+                   for g in graphs)
+    except StoreError:
+        return False
 
 
 def _counts(client: StoreClient, graphs: list[GraphEntry]) -> list[tuple[int, int]] | None:
