@@ -28,6 +28,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 from kg.errors import QueryError, StoreError
 from kg.store.credentials import USER_VAR, Credentials, check_url, redact, safe_url
 from kg.store.target import DEFAULT_TIMEOUT, Results
+from kg.vocabulary import XSD_BOOLEAN
 
 __all__ = ["DEFAULT_TIMEOUT", "RemoteEndpoint"]
 
@@ -116,7 +117,6 @@ class RemoteEndpoint:
         return answer
 
 
-_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
 
 
@@ -129,7 +129,7 @@ def _canonical_booleans(answer: Results) -> None:
     """
     for row in answer.get("results", {}).get("bindings", []):
         for term in row.values():
-            if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in _BOOLEAN_CANONICAL:
+            if term.get("datatype") == XSD_BOOLEAN and term.get("value") in _BOOLEAN_CANONICAL:
                 term["value"] = _BOOLEAN_CANONICAL[term["value"]]
 
 
