@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import re
 import shlex
 import shutil
@@ -26,23 +25,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (bench/generate.py)
+
 _ROW = re.compile(r"^\d{2}-\d{2,4}\t")
-
-
-def _generate_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_generate", HERE / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def editions(n: int, data: Path) -> None:
     """Write the two editions (and an empty crosswalk) into ``data``."""
-    gen = _generate_module()
     a, b = data / "editions" / "a", data / "editions" / "b"
-    gen.generate(n, 42, a)
+    generate.generate(n, 42, a)
     shutil.copytree(a, b)
     toml = (b / "edition.toml").read_text(encoding="utf-8")
     toml = "\n".join(

@@ -31,7 +31,6 @@ Usage (from the repository root, in the project venv)::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -44,10 +43,13 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402  (bench/generate.py)
+from cache import parse_size  # noqa: E402  (bench/cache.py)
 
 from kg.manifest import Manifest, read, sha256_file  # noqa: E402
 from kg.publish import Endpoints, HttpClient, Payload, RetryPolicy, StoreClient, publish  # noqa: E402
@@ -58,22 +60,9 @@ OUT = ROOT / "bench" / "out"
 NT = {"Content-Type": "application/n-triples"}
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def size(text: str) -> int:
-    return int(text[:-1]) * 1000 if text.endswith("k") else int(text)
-
-
 def build(n: int, work: Path) -> Manifest:
     data = work / "data"
-    _generator().generate(n, 42, data / "editions" / "bench")
+    generate.generate(n, 42, data / "editions" / "bench")
     out = work / "build"
     subprocess.run(
         [
@@ -100,7 +89,6 @@ class Oxigraph:
     """A fresh ``oxigraph serve`` whose peak resident memory is sampled while it runs."""
 
     def __init__(self, work: Path) -> None:
-        sys.path.insert(0, str(ROOT))
         from tests.oxigraph_server import OxigraphServer
 
         shutil.rmtree(work, ignore_errors=True)
@@ -229,7 +217,6 @@ def oxigraph_method(name: str, manifest: Manifest, work: Path) -> tuple[float, f
 
 
 def virtuoso_publish(manifest: Manifest, work: Path) -> float | None:
-    sys.path.insert(0, str(ROOT))
     from tests.virtuoso_server import PASSWORD, USER, VirtuosoServer
 
     if shutil.which("virtuoso-t") is None:
@@ -264,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"unknown methods: {', '.join(unknown)}")
     rows = []
     for label in args.sizes.split(","):
-        n = size(label)
+        n = parse_size(label)
         with tempfile.TemporaryDirectory(prefix=f"kg-publish-bench-{label}-", dir=args.work) as tmp:
             work = Path(tmp)
             print(f"{label}: generating and building …", flush=True)

@@ -13,7 +13,6 @@ linearly with N.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import shlex
 import shutil
@@ -23,20 +22,15 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (bench/generate.py)
+
 _WRAPPER = (
     "import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
     " stderr=subprocess.DEVNULL).returncode;"
     " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)"
 )
-
-
-def _generate_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_generate", HERE / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def run(cmd: list[str]) -> tuple[float, float]:
@@ -58,7 +52,7 @@ def main() -> None:
     for n in (int(x) for x in args.measures.split(",")):
         root = args.out / str(n)
         shutil.rmtree(root, ignore_errors=True)
-        _generate_module().generate(n, 42, root / "data" / "editions" / "synthetic")
+        generate.generate(n, 42, root / "data" / "editions" / "synthetic")
         build = root / "build"
         bw, bp = run([*kg, "build", "--data-dir", str(root / "data"), "--out", str(build),
                       "--formats", "nt,ttl,jsonld", "--no-validate"])

@@ -10,9 +10,7 @@ unknown property (closed shapes), an edition without its source file.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,25 +25,17 @@ from kg.validate.partition import GLOBAL, Partitioner, local_checks, partition_s
 from kg.validate.results import read_report
 from kg.validate.shapes import SparqlCheck, shape_files
 from tests.paths import ROOT
+from tests.test_scale import _generator
 
 KG = "https://kg.example.jp/def/kg#"
 PLAN = "https://kg.example.jp/plan/2022-06-07/"
 GRAPH = "plan-2022-06-07.nt"
 
 
-def _generator() -> object:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("synthetic") / "data"
-    _generator().generate(1000, 11, data / "editions" / "2099")  # type: ignore[attr-defined]
+    _generator().generate(1000, 11, data / "editions" / "2099")
     for entry in (ROOT / "data").iterdir():
         if entry.name != "editions":
             (data / entry.name).symlink_to(entry)
