@@ -101,12 +101,16 @@ def run(*args: str) -> tuple[int, str]:
     return res.exit_code, res.output
 
 
-@pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("merge")
-    code, output = run("build", "--data-dir", str(write_data(root)), "--out", str(root / "build"))
+def build_merge_editions(root: Path, *options: str) -> Path:
+    """The three merge test editions written under ``root`` and built into ``root/build``."""
+    code, output = run("build", "--data-dir", str(write_data(root)), "--out", str(root / "build"), *options)
     assert code == 0, output
     return root / "build"
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_merge_editions(tmp_path_factory.mktemp("merge"))
 
 
 def rows(folder: Path) -> list[tuple[str, ...]]:

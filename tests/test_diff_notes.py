@@ -26,7 +26,7 @@ from kg.manifest import read
 from kg.site import write_site
 from kg.validate import validate
 from tests.paths import ROOT
-from tests.test_diff_merge import CROSSWALK, run, write_data
+from tests.test_diff_merge import CROSSWALK, build_merge_editions, run, write_data
 
 B = "https://kg.example.jp/"
 VERSION_NOTES = URIRef("http://www.w3.org/ns/adms#versionNotes")
@@ -38,10 +38,7 @@ EN = ("Changes from 2023-06-09 to 2025-06-13: measures 4 → 2, measures changed
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("notes")
-    code, output = run("build", "--data-dir", str(write_data(root)), "--out", str(root / "build"))
-    assert code == 0, output
-    return root / "build"
+    return build_merge_editions(tmp_path_factory.mktemp("notes"))
 
 
 def catalog_notes(build: Path, out: Path) -> dict[str, set[Literal]]:

@@ -206,14 +206,9 @@ MERGE_BASE = "https://merge.kg.example.jp/"
 def merge_served(
     published: VirtuosoServer, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, RemoteEndpoint]:
-    from tests.test_diff_merge import write_data
+    from tests.test_diff_merge import build_merge_editions
 
-    root = tmp_path_factory.mktemp("virtuoso-merge")
-    out = root / "build"
-    _register()
-    args = ["build", "--data-dir", str(write_data(root)), "--out", str(out), "--base-iri", MERGE_BASE]
-    res = CliRunner().invoke(cli, args)
-    assert res.exit_code == 0, res.output
+    out = build_merge_editions(tmp_path_factory.mktemp("virtuoso-merge"), "--base-iri", MERGE_BASE)
     publish(out, endpoints(published), credentials=CREDENTIALS, retry=FAST, timeout=60)
     return out, RemoteEndpoint(published.query_url, read_manifest(out).graph_iris, timeout=60)
 
