@@ -250,7 +250,8 @@ def difference_swap(graphs: list[GraphEntry]) -> str:
 
 
 def _drop_staging(client: StoreClient, graphs: list[GraphEntry]) -> None:
-    """Best effort, after a failure: leave no staging graph behind (the next run drops any left)."""
+    """Best effort, after a failure or a swap by difference: leave no staging graph behind (the next
+    run drops any left)."""
     for graph in graphs:
         try:
             client.update(f"DROP SILENT GRAPH {iri_ref(graph.iri + STAGING_SUFFIX)}")
