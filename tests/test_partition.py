@@ -21,7 +21,8 @@ from kg.config import load_settings
 from kg.validate import ResultSeverity, ValidationReport, validate
 from kg.validate.core import prepared_shapes
 from kg.validate.data import load
-from kg.validate.partition import GLOBAL, Partitioner, local_checks, partition_safe
+from kg.validate.locality import local_checks
+from kg.validate.partition import GLOBAL, Partitioner, partition_safe
 from kg.validate.results import read_report
 from kg.validate.shapes import SparqlCheck, shape_files
 from tests.paths import ROOT
