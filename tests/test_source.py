@@ -53,6 +53,28 @@ def test_wrong_forced_encoding_names_the_line() -> None:
     assert "x.txt:3" in str(err.value)
 
 
+@pytest.mark.parametrize(("bad", "encoding"), [(b"\xff", "utf-8"), (b"\x00", None)])
+def test_the_line_of_a_bad_byte_past_the_first_chunk_counts_a_split_crlf_once(
+    tmp_path: Path, bad: bytes, encoding: str | None
+) -> None:
+    """Line numbers are counted only when an error needs one, across chunks of a megabyte.
+
+    The first chunk ends between the CR and the LF of a line end; that line end counts once.
+    """
+    from kg.read.source import _CHUNK
+
+    line = b"x" * 99 + b"\r\n"
+    head = line * (_CHUNK // len(line))
+    head += b"y" * (_CHUNK - len(head) - 1) + b"\r"  # the chunk ends at this CR ...
+    data = head + b"\n" + line * 5 + b"z" + bad + b"\r\n"  # ... its LF starts the next one
+    path = tmp_path / "big.txt"
+    path.write_bytes(data)
+    expected = head.count(b"\r") + 5 + 1
+    with pytest.raises(InputError) as err:
+        read_source(path, encoding)
+    assert err.value.position.line == expected
+
+
 @pytest.mark.parametrize("data", [b"", b"\n\n  \n"])
 def test_empty_file(data: bytes) -> None:
     with pytest.raises(InputError, match="empty"):

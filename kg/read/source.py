@@ -84,24 +84,24 @@ def _scan(chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes
     sample = bytearray()
     blank = True
     wide = _wide_encoding(encoding, _head(path, data))  # UTF-16/32: NUL bytes are part of the text
-    newlines = 0
+    offset = 0
     for chunk in chunks:
         digest.update(chunk)
         if wide is None and (nul := chunk.find(b"\x00")) >= 0:
-            line = newlines + _line_ends(chunk[:nul]) + 1
             utf16 = _looks_utf16(bytes(sample) + chunk)
             hint = "; UTF-16 text without a BOM? try --encoding utf-16-le" if utf16 else ""
             raise InputError(
                 _binary_message(f"it contains a NUL byte{hint}"),
-                Position(file=where.file, line=line),
+                Position(file=where.file, line=_line_at(path, data, offset + nul)),
             )
-        newlines += _line_ends(chunk)
+        offset += len(chunk)
         blank = blank and not chunk.strip()
         if len(sample) < _SAMPLE:
             sample += chunk[: _SAMPLE - len(sample)]
     if blank:
         raise InputError("the file is empty: it holds no table", where)
     findings: list[Finding] = []
+    checked = None  # the encoding already checked to decode the whole file
     if encoding is not None:
         used = encoding
     elif wide is not None:
@@ -112,11 +112,12 @@ def _scan(chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes
     else:
         try:
             _check_decodes(path, data, "utf-8", where)
-            used = "utf-8"
+            used = checked = "utf-8"
         except InputError as not_utf8:
             used = _detect_after(bytes(sample), where, not_utf8)
             findings.append(finding("encoding-detected", where, encoding=used))
-    _check_decodes(path, data, used, where)
+    if used != checked:
+        _check_decodes(path, data, used, where)
     head = bytes(sample[:65536]).decode(used, errors="ignore")
     if _control_ratio(head) > 0.01:
         raise InputError(_binary_message("it is mostly control characters"), where)
@@ -152,27 +153,42 @@ def _check_decodes(path: Path, data: bytes | None, encoding: str, where: Positio
         decoder = codecs.getincrementaldecoder(encoding)("strict")
     except LookupError as exc:
         raise InputError(f"unknown encoding {encoding!r}", where) from exc
-    newlines = offset = 0
+    offset = 0
     for chunk in _chunks(path, data):
         buffered = len(decoder.getstate()[0])  # bytes of a character split off the previous chunk
         try:
             decoder.decode(chunk)
         except UnicodeDecodeError as exc:
-            at = max(exc.start - buffered, 0)
-            line = newlines + _line_ends(chunk[:at]) + 1
+            at = offset + max(exc.start - buffered, 0)
             raise InputError(
-                f"cannot decode as {encoding} at byte {offset + at} ({exc.reason}); try --encoding",
-                Position(file=where.file, line=line),
+                f"cannot decode as {encoding} at byte {at} ({exc.reason}); try --encoding",
+                Position(file=where.file, line=_line_at(path, data, at)),
             ) from exc
-        newlines += _line_ends(chunk)
         offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise InputError(
             f"cannot decode as {encoding}: the file ends inside a character ({exc.reason})",
-            Position(file=where.file, line=newlines + 1),
+            Position(file=where.file, line=_line_at(path, data, offset)),
         ) from exc
+
+
+def _line_at(path: Path, data: bytes | None, offset: int) -> int:
+    """The line that byte ``offset`` is on (1-based), read again from the start.
+
+    Only an error needs a line number, so the passes over a good file count no line ends.
+    """
+    ends = 0
+    tail = b""  # the last byte of the previous chunk, so that a CRLF split between chunks counts once
+    for chunk in _chunks(path, data):
+        piece = chunk[: max(offset, 0)]
+        ends += _line_ends(tail + piece) - _line_ends(tail)
+        offset -= len(chunk)
+        if offset <= 0:
+            break
+        tail = chunk[-1:]
+    return ends + 1
 
 
 def _head(path: Path, data: bytes | None) -> bytes:
