@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
+from functools import cached_property
 from string import Formatter
 
 from kg.errors import Position
@@ -39,9 +40,12 @@ class FindingType:
     template: str
     description: str
 
-    @property
+    @cached_property
     def fields(self) -> tuple[str, ...]:
-        """The names of the template's fields, in the order they appear (each once)."""
+        """The names of the template's fields, in the order they appear (each once).
+
+        Cached: every finding made checks its fields against these (a build makes hundreds of thousands).
+        """
         return template_fields(self.template)
 
 

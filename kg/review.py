@@ -40,39 +40,32 @@ def review_rows(findings: Iterable[Finding]) -> list[Finding]:
     )
 
 
-def _record(f: Finding) -> dict[str, str]:
+def _record(f: Finding) -> tuple[str, ...]:
+    """The row's cells in :data:`COLUMNS` order."""
     p = f.position
-    return {
-        "measure_id": p.measure_id or "",
-        "file": p.file or "",
-        "line": str(p.line or ""),
-        "column": str(p.column or ""),
-        "column_name": p.column_name or "",
-        "code": f.code,
-        "severity": str(f.severity),
-        "raw": f.raw or "",
-        "inferred": f.inferred or "",
-        "confidence": f.confidence or "",
-        "message": f.message,
-    }
+    return (
+        p.measure_id or "",
+        p.file or "",
+        str(p.line or ""),
+        str(p.column or ""),
+        p.column_name or "",
+        f.code,
+        str(f.severity),
+        f.raw or "",
+        f.inferred or "",
+        f.confidence or "",
+        f.message,
+    )
 
 
 def _md_cell(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
 
 
-def _md_row(f: Finding) -> str:
-    r = _record(f)
-    cells = (
-        r["measure_id"],
-        f"{r['line']}:{r['column']}",
-        r["column_name"],
-        f"{f.message} [{f.code}]",
-        r["raw"][:120],
-        r["inferred"],
-        r["confidence"],
-    )
-    return "| " + " | ".join(_md_cell(x) for x in cells) + " |\n"
+def _md_row(r: tuple[str, ...]) -> str:
+    measure, _file, line, column, column_name, code, _severity, raw, inferred, confidence, message = r
+    cells = (measure, f"{line}:{column}", column_name, f"{message} [{code}]", raw[:120], inferred, confidence)
+    return "| " + " | ".join(map(_md_cell, cells)) + " |\n"
 
 
 def write_review(directory: Path, findings: Iterable[Finding], scope: Sequence[str] = ()) -> int:
@@ -81,13 +74,12 @@ def write_review(directory: Path, findings: Iterable[Finding], scope: Sequence[s
     ``scope`` are statements of what the editions hold (an excerpt says so), put at the top of
     ``review.md`` so that nobody reads a short list as a whole plan's.
     """
-    rows = review_rows(findings)
+    rows = [_record(f) for f in review_rows(findings)]
     preface = "".join(f"> {line}\n\n" for line in scope)
     with (directory / "review.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for f in rows:
-            writer.writerow({k: spreadsheet_safe(v) for k, v in _record(f).items()})
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows([spreadsheet_safe(v) for v in r] for r in rows)
     with (directory / "review.md").open("w", encoding="utf-8") as fh:
         fh.write(
             "# Review report / 要確認一覧\n\n"
@@ -97,5 +89,5 @@ def write_review(directory: Path, findings: Iterable[Finding], scope: Sequence[s
             "| measure | line:cell | column | what | raw | inferred | confidence |\n"
             "|---|---|---|---|---|---|---|\n"
         )
-        fh.writelines(_md_row(f) for f in rows)
+        fh.writelines(_md_row(r) for r in rows)
     return len(rows)
