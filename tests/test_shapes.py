@@ -8,6 +8,7 @@ severity. A test checks that every shape has a case.
 
 from __future__ import annotations
 
+from pathlib import Path
 from string import Template
 
 import pyoxigraph as ox
@@ -398,3 +399,26 @@ def test_sparql_checks_agree_with_pyshacl(case: tuple[str, ...]) -> None:
     }
     assert ours == theirs
     assert any(shape == KGSH + case[0] for shape, *_ in ours)
+
+
+def test_a_shapes_file_that_is_not_turtle_names_its_file_and_line(tmp_path: Path) -> None:
+    from kg.errors import ConfigError
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> .\n\n<http://x/a> sh:name "unclosed .\n')
+    with pytest.raises(ConfigError) as err:
+        load_shapes([bad])
+    assert str(bad) in str(err.value)
+    assert "line 3" in str(err.value)
+
+
+def test_the_shapes_keep_their_prefixes_and_a_blank_node_per_file(tmp_path: Path) -> None:
+    """Two files each with a blank node ``_:x`` give two nodes, not one; their prefixes are bound."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ttl").write_text(
+            f"@prefix {name}: <http://example.org/{name}/> .\n{name}:s {name}:p _:x . _:x {name}:q 1 .\n"
+        )
+    graph = load_shapes(sorted(tmp_path.glob("*.ttl")))
+    assert len(set(graph.objects(None, URIRef("http://example.org/a/p")))
+               | set(graph.objects(None, URIRef("http://example.org/b/p")))) == 2
+    assert dict(graph.namespaces())["a"] == URIRef("http://example.org/a/")

@@ -19,16 +19,19 @@ IRI, or its query uses ``$currentShape``/``$shapesGraph``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg import vocabulary
 from kg.errors import ConfigError, Position
 from kg.resources import shapes_dir
+from kg.validate.data import graph_of
 
 SH = Namespace(vocabulary.SH)
 
@@ -72,14 +75,36 @@ def shape_files(directory: Path | None = None) -> list[Path]:
 
 
 def load_shapes(paths: Sequence[Path] | None = None) -> Graph:
-    """Parse the shapes files (default: every ``shapes/*.ttl``) into one graph."""
-    graph = Graph()
+    """Parse the shapes files (default: every ``shapes/*.ttl``) into one graph, with their prefixes.
+
+    Oxigraph parses the Turtle and :func:`~kg.validate.data.graph_of` hands it to
+    rdflib: several times faster than rdflib's own Turtle parser, which was a
+    sixth of building the bundled edition. Blank nodes stay distinct between files.
+    """
+    quads: list[ox.Quad] = []
+    prefixes: dict[str, str] = {}
     for path in paths if paths is not None else shape_files():
         try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
+            parser = ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+            quads.extend(_fresh_blank_nodes(parser))
+        except (SyntaxError, OSError) as exc:
             raise ConfigError(f"{Position(file=str(path))}: cannot read shapes: {exc}") from exc
+        prefixes.update(parser.prefixes)
+    graph = graph_of(quads)
+    for prefix, namespace in sorted(prefixes.items()):
+        graph.bind(prefix, namespace)
     return graph
+
+
+def _fresh_blank_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """The quads of one file with new blank nodes: Oxigraph keeps the file's labels (``_:x``)."""
+    fresh: dict[Any, Any] = {}
+
+    def own(term: Any) -> Any:
+        return fresh.setdefault(term, ox.BlankNode()) if isinstance(term, ox.BlankNode) else term
+
+    for q in quads:
+        yield ox.Quad(own(q.subject), q.predicate, own(q.object))
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
