@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -34,6 +35,17 @@ def jena_classpath(out: Path) -> str | None:
     jars = [str(j) for j in sorted(java_dir.glob("*.jar")) if not any(c in j.name for c in clash)]
     jars = [j for j in jars if not _versioned(Path(j).name)]
     return ":".join([str(props), *jars])
+
+
+def jena_heap_mib() -> int:
+    """Jena's heap: three quarters of the machine's memory.
+
+    Jena holds the whole data graph; the JVM's default heap (a quarter of the
+    memory) runs out at 100k measures, and a peer that fails for want of a
+    flag a user would give is no comparison. The peak is measured all the same.
+    """
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return int(total * 3 / 4) >> 20
 
 
 def _versioned(name: str) -> bool:

@@ -52,7 +52,7 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402  (bench/generate.py)
 import tables  # noqa: E402  (bench/tables.py)
 from cache import count_triples, dataset, parse_size, sha256  # noqa: E402
-from jena import jena_classpath, jena_counts  # noqa: E402
+from jena import jena_classpath, jena_counts, jena_heap_mib  # noqa: E402
 from measure import measure_main  # noqa: E402
 from report import FLOORS, Run, add_growth, check_targets, label, table  # noqa: E402
 
@@ -290,7 +290,7 @@ def jobs_for(
     if kg and "jena" in tools and jena_classpath(a.out.resolve()):
         d = runs_dir / f"jena-{label(n)}"
         shapes = " ".join(str(f) for f in sorted((REPO / "shapes").glob("*.ttl")))
-        java = f"java -cp {jena_classpath(a.out.resolve())} shacl.shacl validate"
+        java = f"java -Xmx{jena_heap_mib()}m -cp {jena_classpath(a.out.resolve())} shacl.shacl validate"
         script = (
             f"cat {shapes} > {d}/shapes.ttl && cat {build}/*.nt > {d}/data.nt && "
             f"exec {java} --shapes {d}/shapes.ttl --data {d}/data.nt"
