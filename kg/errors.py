@@ -16,7 +16,7 @@ class KgError(Exception):
     exit_code = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: every finding holds one
 class Position:
     """Where in a source something was found (all parts optional).
 

@@ -302,7 +302,7 @@ REVIEW_CODES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large edition keeps hundreds of thousands
 class Finding:
     """One thing a run noticed, with where it was found.
 
