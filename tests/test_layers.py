@@ -27,7 +27,7 @@ PACKAGE = ROOT / "kg"
 #: The kernel: every stage may use it; it uses no stage.
 KERNEL = {
     "kg", "kg.errors", "kg.findings", "kg.records", "kg.resources", "kg.files", "kg.config",
-    "kg.vocabulary", "kg.manifest",
+    "kg.vocabulary", "kg.manifest", "kg.processes",
 }
 #: Rank of each stage (a package, or a top-level module): a stage imports only lower ranks (and itself).
 RANKS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -82,3 +83,99 @@ def test_findings_keep_source_order_with_workers(synthetic: Path, tmp_path: Path
     assert not one.written and not two.written
     assert [f.position.line for f in one.report.errors] == [rows[10] + 1, rows[400] + 1]
     assert [str(f) for f in one.report] == [str(f) for f in two.report]
+
+
+def test_derived_formats_written_beside_validation_give_the_same_bytes(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large build writes Turtle, TriG and JSON-LD in worker processes while it validates.
+
+    The threshold is lowered so that this small edition goes that way; every file must
+    be the bytes the in-process writers give (the default for a small build).
+    """
+    from kg.build import work
+    from kg.build.headers import column_headers
+    from kg.validate import build_validator
+
+    settings = load_settings(ROOT).with_overrides(data_dir=synthetic)
+    validator = build_validator(headers=column_headers(settings))
+    here = build(settings, out_dir=tmp_path / "here", validator=validator)
+    monkeypatch.setattr(work, "BACKGROUND_TRIPLES", 0)
+    started: list[bool] = []
+    original = work.Writers.__init__
+
+    def spy(self: work.Writers, tasks: list[object], triples: int) -> None:
+        original(self, tasks, triples)  # type: ignore[arg-type]
+        started.append(self._pool is not None)
+
+    monkeypatch.setattr(work.Writers, "__init__", spy)
+    beside = build(settings, out_dir=tmp_path / "beside", validator=validator)
+    assert started == [True]
+    assert here.written and beside.written and here.validated and beside.validated
+    names = sorted(p.name for p in (tmp_path / "here").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "beside").iterdir())
+    assert {"dataset.jsonld", "dataset.trig", f"{GRAPH}.ttl", "context.jsonld"} <= set(names)
+    for name in names:
+        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "beside" / name).read_bytes(), name
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
+def test_a_build_that_fails_validation_ends_its_writers_and_writes_nothing(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writers started beside validation are killed when validation fails: no file, no process."""
+    import time
+
+    from kg.build import work
+    from kg.findings import finding
+
+    monkeypatch.setattr(work, "BACKGROUND_TRIPLES", 0)
+    seen: list[int] = []
+
+    def failing(stage: Path, graphs: object, report: object) -> None:
+        deadline = time.monotonic() + 30
+        while not seen and time.monotonic() < deadline:  # wait until the writers run
+            seen.extend(p for p in _descendants(os.getpid()) if _writing(p))
+            time.sleep(0.01)
+        report.add(finding("missing-name", None))  # type: ignore[attr-defined]
+
+    settings = load_settings(ROOT).with_overrides(data_dir=synthetic)
+    result = build(settings, out_dir=tmp_path / "out", validator=failing)
+    assert not result.written
+    assert seen, "no writer process seen"
+    assert [p for p in seen if _alive(p)] == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no stage, no lock, no output
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rpartition(")")[2].split()[1]) == parent:
+                    found.append(int(entry.name))
+                    todo.append(int(entry.name))
+    return found
+
+
+def _writing(pid: int) -> bool:
+    """A worker of the forkserver (its child), not the server itself."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        parent = int(stat.rpartition(")")[2].split()[1])
+        return b"forkserver" in Path(f"/proc/{parent}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")

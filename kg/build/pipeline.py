@@ -21,7 +21,7 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Trip
 from kg import __version__, manifest
 from kg.build.edition import read_edition
 from kg.build.lineage import LineageBook
-from kg.build.work import Context, Mapped, default_jobs, map_items, map_rows
+from kg.build.work import Context, Mapped, Writers, default_jobs, map_items, map_rows
 from kg.config import Settings
 from kg.errors import ConfigError, InputError, Position
 from kg.files import FolderLock, make_shareable, replace_folder
@@ -32,14 +32,7 @@ from kg.rdf.lineage import lineage_links, lineage_triples, merge_triples
 from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
 from kg.rdf.terms import Minter
-from kg.rdf.write import (
-    FORMATS,
-    GraphFile,
-    GraphSink,
-    write_dataset_formats,
-    write_graph_formats,
-    write_manifest,
-)
+from kg.rdf.write import FORMATS, GraphFile, GraphSink, derived_formats, finish_graph, write_manifest
 from kg.read.crosswalk import read_crosswalk
 from kg.read.edition import EditionMeta, load_editions
 from kg.records import Scope
@@ -150,20 +143,20 @@ def _build_locked(
     sinks: list[GraphSink] = []
     try:
         make_shareable(stage)  # it becomes the published build folder
-        graphs: list[GraphFile] = []
+        finished: list[tuple[GraphFile, dict[str, str]]] = []  # each graph with its prefixes
         summaries: list[EditionSummary] = []
         for meta in metas:
             sink = GraphSink(f"plan-{meta.key}", minter.plan_graph(meta.key), stage)
             sinks.append(sink)
             summaries.append(run.edition(meta, sink))
-            progress(f"writing {sink.name} ({', '.join(formats)})", 0, None)
-            graphs.append(write_graph_formats(stage, sink, formats, _plan_prefixes(minter, meta.key)))
+            progress(f"writing {sink.name} (nt)", 0, None)
+            finished.append((finish_graph(stage, sink), _plan_prefixes(minter, meta.key)))
             shutil.rmtree(stage / ".chunks", ignore_errors=True)
         lineage = GraphSink("lineage", minter.graph("lineage"), stage)
         sinks.append(lineage)
-        lineage.add_block(lineage_triples(minter, book.new))
+        lineage.add_stream(lineage_triples(minter, book.new))
         lineage.add_block(merge_triples(minter, book.merges))
-        graphs.append(write_graph_formats(stage, lineage, formats, _reference_prefixes(minter)))
+        finished.append((finish_graph(stage, lineage), _reference_prefixes(minter)))
         harvested = _harvested_graph(settings.data_dir)
         if harvested is not None:
             # A catalog harvested into the data folder (kg harvest egov) stays in every rebuild.
@@ -171,23 +164,30 @@ def _build_locked(
             egov = GraphSink(name, minter.graph(name), stage)
             sinks.append(egov)
             egov.add_block(_harvested_triples(path))
-            graphs.append(write_graph_formats(stage, egov, formats, _reference_prefixes(minter)))
+            finished.append((finish_graph(stage, egov), _reference_prefixes(minter)))
         ref = GraphSink("reference", minter.graph("reference"), stage)
         ref.add_block(organization_triples(minter, gazetteer))
         ref.add_block(law_triples(minter, laws, ((m.decided, m.layout) for m in metas)))
-        graphs.insert(0, write_graph_formats(stage, ref, formats, _reference_prefixes(minter)))
+        finished.insert(0, (finish_graph(stage, ref), _reference_prefixes(minter)))
         onto = GraphSink("ontology", minter.graph("ontology"), stage)
         onto.add_block(_ontology_triples())
-        graphs.insert(0, write_graph_formats(stage, onto, formats, {}))
-        validated: bool | None = None
-        if report.valid and validator is not None:
-            progress("validating with SHACL", 0, None)
-            validator(stage, graphs, report)
-            validated = report.valid
-        if not report.valid:
-            return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
-        progress("writing the dataset files and the review", 0, None)
-        files = write_dataset_formats(stage, graphs, formats, _reference_prefixes(minter))
+        finished.insert(0, (finish_graph(stage, onto), {}))
+        graphs, files, tasks = derived_formats(stage, finished, formats, _reference_prefixes(minter))
+        # A large build writes Turtle, TriG and JSON-LD in worker processes while it validates.
+        writers = Writers(tasks, triples=sum(g.triples for g, _ in finished))
+        try:
+            validated: bool | None = None
+            if report.valid and validator is not None:
+                progress("validating with SHACL", 0, None)
+                validator(stage, [g for g, _ in finished], report)
+                validated = report.valid
+            if not report.valid:
+                return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
+            progress(f"writing {', '.join(sorted(set(formats) - {'nt'}))}", 0, None)
+            writers.wait()
+        finally:
+            writers.cancel()
+        progress("writing the review", 0, None)
         reviews = write_review(stage, report, _scope_statements(metas))
         files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
         write_manifest(stage, _manifest(settings, graphs, files, metas))
@@ -266,7 +266,7 @@ class _Run:
         sink.add_block(mapper.content_triples(summary.measures, summary.groups))
         assigned, lineage_findings = self.book.add_edition(meta.key, names, positions)
         self.report.extend(lineage_findings)
-        sink.add_block(lineage_links(self.minter, meta.key, assigned))
+        sink.add_stream(lineage_links(self.minter, meta.key, assigned))
         return summary
 
     def _collect(

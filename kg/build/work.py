@@ -11,31 +11,29 @@ more than it saves.
 
 Workers never outlive the build: when the build stops early (an error, or a
 signal the CLI turned into an exception) :func:`map_rows` kills them before
-the staging folder they write into is removed, and on Linux each worker asks
-the kernel to kill it should the build process itself die (``kill -9``).
-Workers ignore SIGINT and SIGHUP, which a terminal sends to the whole process
-group: the build process decides what an interruption means.
+the staging folder they write into is removed (:mod:`kg.processes`).
+
+:class:`Writers` runs the writers of the formats derived from the N-Triples
+(Turtle, TriG, JSON-LD): for a large build in worker processes while the build
+validates, which leaves a core idle for most of its time; for a small one here,
+after validation, where starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import itertools
 import os
-import signal
-import sys
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from kg.assemble import assemble, draft_row
 from kg.errors import Position
 from kg.findings import Finding
+from kg.processes import fresh_context, kill_pool, quiet_worker
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
 from kg.read.table import RawRow
@@ -145,36 +143,9 @@ def map_rows(
             for key, seg in segments:
                 sink.add_segment(key, seg)
     except BaseException:  # an error, a signal turned into an exception, or the consumer closing us
-        _kill_workers(pool)
+        kill_pool(pool)
         raise
     pool.shutdown(wait=True)
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """End the workers now (not after their chunks) and wait for them, so none outlives the build.
-
-    The executor offers no kill, so this reaches into it. A worker killed while
-    sending leaves half a message in the result pipe, and the call pipe may be
-    full with no one left to read it: the executor's threads would then wait
-    for ever, and the interpreter waits for them at exit. Closing this process's
-    own writing end of the result pipe gives the executor's thread an end of
-    file: it finds the pool broken, closes the call pipe (so that its feeder
-    meets a broken pipe rather than a full one) and stops.
-    """
-    processes = list((pool._processes or {}).values())
-    for process in processes:
-        if process.is_alive():
-            process.kill()
-    for process in processes:
-        process.join(5)
-    inside: Any = pool
-    inside._call_queue.cancel_join_thread()
-    with contextlib.suppress(OSError):
-        inside._result_queue._writer.close()
-    manager = inside._executor_manager_thread
-    pool.shutdown(wait=False, cancel_futures=True)
-    if manager is not None:
-        manager.join(5)
 
 
 def _emit(sink: GraphSink, blocks: Blocks) -> None:
@@ -189,26 +160,7 @@ _CHUNKS = itertools.count()
 def _init(ctx: Context) -> None:
     global _WORKER
     _WORKER = ctx
-    for signum in (signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_IGN)
-    # The fork inherited the CLI's handler, which raises Interrupted: in a worker that prints a
-    # traceback. A worker ends on SIGTERM (the parent's terminate, or `timeout` signalling the
-    # group) silently, as by default; the parent reports the interruption.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent()
-
-
-def _die_with_parent() -> None:
-    """On Linux, have the kernel send SIGKILL to this worker when the build process dies."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before the request took effect
-        os._exit(1)
+    quiet_worker()
 
 
 def _map_chunk(rows: list[RawRow | Finding]) -> tuple[list[Mapped], list[tuple[bytes, Segment]]]:
@@ -241,3 +193,50 @@ def _map_chunk(rows: list[RawRow | Finding]) -> tuple[list[Mapped], list[tuple[b
             if count:
                 segments.append((key, Segment(path, start, offset - start, first, last, count)))
     return results, segments
+
+
+#: Above this many triples (all graphs) the derived formats are written in worker processes.
+BACKGROUND_TRIPLES = 150_000
+
+
+class Writers:
+    """Tasks that write the derived formats: started in worker processes now, or run here when waited for.
+
+    Each task is a picklable callable that writes one file into the staging
+    folder. In the background the largest go first (the caller's order), on at
+    most one worker per core; :meth:`cancel` ends them (the build failed
+    validation, or stopped), and nothing they wrote outlives the staging folder.
+    """
+
+    def __init__(self, tasks: Sequence[Callable[[], None]], triples: int) -> None:
+        """Start ``tasks`` in the background if the build (``triples`` in all graphs) is large."""
+        self._tasks = list(tasks)
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[None]] = []
+        if triples > BACKGROUND_TRIPLES and self._tasks:
+            workers = max(1, min(len(self._tasks), os.cpu_count() or 1))
+            context = fresh_context("kg.rdf.write")
+            self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=quiet_worker)
+            self._futures = [self._pool.submit(task) for task in self._tasks]
+
+    def wait(self) -> None:
+        """Every file written (here, or by the workers); a writer's error is raised here."""
+        if self._pool is None:
+            for task in self._tasks:
+                task()
+            self._tasks = []
+            return
+        try:
+            for future in self._futures:
+                future.result()
+        except BaseException:
+            self.cancel()
+            raise
+        self._pool.shutdown(wait=True)
+        self._pool = None
+
+    def cancel(self) -> None:
+        """End the workers now, if any are left (a no-op after :meth:`wait`)."""
+        if self._pool is not None:
+            kill_pool(self._pool)
+            self._pool = None

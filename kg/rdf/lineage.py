@@ -8,7 +8,7 @@ of a later edition), which links two editions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -51,28 +51,22 @@ class MergeLike(Protocol):
     def into_id(self) -> str: ...
 
 
-def lineage_links(minter: Minter, edition: str, lineages: Mapping[str, LineageLike]) -> list[Triple]:
-    """``measure kg:lineage L`` for every measure (by ID) of ``edition``."""
+def lineage_links(minter: Minter, edition: str, lineages: Mapping[str, LineageLike]) -> Iterator[Triple]:
+    """``measure kg:lineage L`` for every measure (by ID) of ``edition``, as a stream (one per measure)."""
     link = kg("lineage")
-    return [
-        Triple(minter.measure(edition, measure_id), link, minter.lineage(lin.edition, lin.measure_id))
-        for measure_id, lin in lineages.items()
-    ]
+    for measure_id, lin in lineages.items():
+        yield Triple(minter.measure(edition, measure_id), link, minter.lineage(lin.edition, lin.measure_id))
 
 
-def lineage_triples(minter: Minter, lineages: Iterable[LineageLike]) -> list[Triple]:
-    """The lineage resources: identifier, first edition, and the name they started under."""
-    out: list[Triple] = []
+def lineage_triples(minter: Minter, lineages: Iterable[LineageLike]) -> Iterator[Triple]:
+    """The lineage resources: identifier, first edition, and the name they started under (a stream)."""
     for lin in lineages:
         s = minter.lineage(lin.edition, lin.measure_id)
-        out += [
-            Triple(s, RDF_TYPE, kg("MeasureLineage")),
-            Triple(s, _IDENTIFIER, Literal(lin.key)),
-            Triple(s, kg("firstEdition"), minter.edition(lin.edition)),
-        ]
+        yield Triple(s, RDF_TYPE, kg("MeasureLineage"))
+        yield Triple(s, _IDENTIFIER, Literal(lin.key))
+        yield Triple(s, kg("firstEdition"), minter.edition(lin.edition))
         if lin.name:
-            out.append(Triple(s, RDFS_LABEL, ja(lin.name)))
-    return out
+            yield Triple(s, RDFS_LABEL, ja(lin.name))
 
 
 def merge_triples(minter: Minter, merges: Iterable[MergeLike]) -> list[Triple]:

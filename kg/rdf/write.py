@@ -20,12 +20,15 @@ output folder only when complete.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
@@ -151,6 +154,12 @@ class GraphSink:
         for key, lines in by_lane.items():
             self.add_sorted(key, _sorted(lines))
 
+    def add_stream(self, triples: Iterable[Triple], batch: int = 20_000) -> None:
+        """Add a long stream of triples (one per measure …) a batch at a time, never all in memory."""
+        it = iter(triples)
+        while chunk := list(islice(it, batch)):
+            self.add_block(chunk)
+
     def add_sorted(self, key: bytes, block: SortedBlock) -> None:
         """Add one block already sorted (see :func:`sorted_block`), spooled to ``key``'s file."""
         if not block.count:
@@ -267,24 +276,44 @@ def _graph_prefixes(graph_prefixes: dict[str, str]) -> dict[str, str]:
     return {**PREFIXES, **graph_prefixes}
 
 
+def finish_graph(directory: Path, sink: GraphSink) -> GraphFile:
+    """Finish a graph's sorted N-Triples (the file every other format is derived from)."""
+    nt = directory / f"{sink.name}.nt"
+    count = sink.finish(nt)
+    return GraphFile(sink.name, sink.iri.value, count, {"ntriples": nt.name})
+
+
 def write_graph_formats(
     directory: Path, sink: GraphSink, formats: Iterable[str], prefixes: dict[str, str]
 ) -> GraphFile:
-    """Finish a graph's N-Triples and derive its Turtle from them."""
-    nt = directory / f"{sink.name}.nt"
-    count = sink.finish(nt)
-    files = {"ntriples": nt.name}
-    if "ttl" in formats:
-        ttl = directory / f"{sink.name}.ttl"
-        write_turtle(nt, ttl, prefixes)
-        files["turtle"] = ttl.name
-    return GraphFile(sink.name, sink.iri.value, count, files)
+    """Finish a graph's N-Triples and derive its Turtle from them, here and now."""
+    graph = finish_graph(directory, sink)
+    graphs, _files, tasks = derived_formats(directory, [(graph, prefixes)], formats, {}, dataset=False)
+    for task in tasks:
+        task()
+    return graphs[0]
 
 
 def write_turtle(nt: Path, ttl: Path, prefixes: dict[str, str]) -> None:
     """Turtle of one graph, streamed from its sorted N-Triples by pyoxigraph's writer."""
     triples = parse(path=nt, format=RdfFormat.N_TRIPLES)
     serialize(triples, ttl, RdfFormat.TURTLE, prefixes=_graph_prefixes(prefixes))
+
+
+def write_trig(directory: Path, graphs: Sequence[GraphFile], trig: Path, prefixes: dict[str, str]) -> None:
+    """TriG of all graphs together, streamed from the per-graph N-Triples."""
+    serialize(_quads(directory, graphs), trig, RdfFormat.TRIG, prefixes=_graph_prefixes(prefixes))
+
+
+def write_jsonld(directory: Path, graphs: Sequence[GraphFile], prefixes: dict[str, str]) -> None:
+    """JSON-LD of all graphs together (``dataset.jsonld``) and its context alone (``context.jsonld``)."""
+    all_prefixes = _graph_prefixes(prefixes)
+    _write_json(directory / "context.jsonld", {"@context": dict(sorted(all_prefixes.items()))})
+    write_dataset_jsonld(
+        directory / "dataset.jsonld",
+        ((g.iri, directory / g.files["ntriples"]) for g in graphs),
+        all_prefixes,
+    )
 
 
 def _quads(directory: Path, graphs: Sequence[GraphFile]) -> Iterator[Quad]:
@@ -294,27 +323,53 @@ def _quads(directory: Path, graphs: Sequence[GraphFile]) -> Iterator[Quad]:
             yield Quad(t.subject, t.predicate, t.object, name)
 
 
+def derived_formats(
+    directory: Path,
+    graphs: Sequence[tuple[GraphFile, dict[str, str]]],
+    formats: Iterable[str],
+    prefixes: dict[str, str],
+    dataset: bool = True,
+) -> tuple[list[GraphFile], dict[str, str], list[Callable[[], None]]]:
+    """The formats derived from finished N-Triples: the graphs' new entries, the dataset's files, the tasks.
+
+    ``graphs`` pairs each graph with its prefixes (for its Turtle); ``prefixes``
+    are the dataset's (TriG, JSON-LD). The entries and file names are known
+    before anything is written (the manifest lists them); each task writes one
+    file and can run in another process (a picklable partial), largest first:
+    JSON-LD, TriG, then each graph's Turtle by size.
+    """
+    wanted = set(formats)
+    entries: list[GraphFile] = []
+    turtle: list[tuple[int, Callable[[], None]]] = []
+    for graph, graph_prefixes in graphs:
+        if "ttl" not in wanted:
+            entries.append(graph)
+            continue
+        ttl = f"{graph.name}.ttl"
+        entries.append(dataclasses.replace(graph, files={**graph.files, "turtle": ttl}))
+        nt = directory / graph.files["ntriples"]
+        turtle.append((graph.triples, partial(write_turtle, nt, directory / ttl, graph_prefixes)))
+    files: dict[str, str] = {}
+    tasks: list[Callable[[], None]] = []
+    plain = [g for g, _ in graphs]
+    if dataset and "trig" in wanted:
+        tasks.append(partial(write_trig, directory, plain, directory / "dataset.trig", prefixes))
+        files["trig"] = "dataset.trig"
+    if dataset and "jsonld" in wanted:
+        tasks.insert(0, partial(write_jsonld, directory, plain, prefixes))  # the slowest first
+        files.update({"jsonld": "dataset.jsonld", "jsonld_context": "context.jsonld"})
+    tasks.extend(task for _, task in sorted(turtle, key=lambda pair: -pair[0]))
+    return entries, files, tasks
+
+
 def write_dataset_formats(
     directory: Path, graphs: Sequence[GraphFile], formats: Iterable[str], prefixes: dict[str, str]
 ) -> dict[str, str]:
-    """TriG and JSON-LD of all graphs together, from the per-graph N-Triples."""
-    files: dict[str, str] = {}
-    all_prefixes = _graph_prefixes(prefixes)
-    if "trig" in formats:
-        serialize(
-            _quads(directory, graphs), directory / "dataset.trig", RdfFormat.TRIG, prefixes=all_prefixes
-        )
-        files["trig"] = "dataset.trig"
-    if "jsonld" in formats:
-        context: dict[str, Any] = {"@context": dict(sorted(all_prefixes.items()))}
-        _write_json(directory / "context.jsonld", context)
-        write_dataset_jsonld(
-            directory / "dataset.jsonld",
-            ((g.iri, directory / g.files["ntriples"]) for g in graphs),
-            all_prefixes,
-        )
-        files["jsonld"] = "dataset.jsonld"
-        files["jsonld_context"] = "context.jsonld"
+    """TriG and JSON-LD of all graphs together, from the per-graph N-Triples, here and now."""
+    pairs: list[tuple[GraphFile, dict[str, str]]] = [(g, {}) for g in graphs]
+    _entries, files, tasks = derived_formats(directory, pairs, set(formats) - {"ttl"}, prefixes)
+    for task in tasks:
+        task()
     return files
 
 

@@ -45,8 +45,6 @@ measures with violations planted in them.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import multiprocessing.context
 import os
 import pickle
 import re
@@ -62,6 +60,7 @@ from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from kg import vocabulary
+from kg.processes import fresh_context
 from kg.validate.core import prepared_shapes, run_pyshacl
 from kg.validate.data import LoadedData, graph_of
 from kg.validate.locality import local_checks
@@ -401,7 +400,7 @@ def partitioned_results(
     if workers == 1:
         outputs = [_run(t) for t in tasks]
     else:
-        with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+        with ProcessPoolExecutor(workers, mp_context=fresh_context(__name__)) as pool:
             outputs = list(pool.map(_run, tasks, chunksize=1))
     run = PartitionedRun([], [], [], global_triples, local)
     remote = Remote()
@@ -426,22 +425,6 @@ def _rows_of(partitioner: Partitioner, index: int) -> dict[str, int]:
     if index == GLOBAL:
         return partitioner.rows
     return {row: part for row, part in partitioner.rows.items() if part == index}
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a fresh server process that has loaded this module, not from the caller.
-
-    A forked worker shares the caller's pages until it writes to them, and
-    Python's allocator writes new objects into the free slots of the caller's
-    pages: under a 100k-measure build (750 MiB) each worker grew by ~200 MiB of
-    such copies. The server is started once per process (``forkserver``; where
-    there is none, ``spawn``).
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 def unique(results: list[RawResult]) -> list[RawResult]:
