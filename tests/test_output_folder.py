@@ -20,6 +20,7 @@ from kg.config import Settings, load_settings
 from kg.errors import ConfigError
 from kg.files import FolderLock
 from tests.paths import ROOT
+from tests.processes import alive, children
 from tests.test_scale import _generator
 
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]
@@ -133,27 +134,6 @@ def big_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rpartition(")")[2].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda s: s.name)
 def test_a_signal_mid_build_ends_workers_and_removes_staging(
@@ -168,7 +148,7 @@ def test_a_signal_mid_build_ends_workers_and_removes_staging(
     workers: list[int] = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        workers = [c for c in _children(proc.pid) if _alive(c)]
+        workers = [c for c in children(proc.pid) if alive(c)]
         staged = list(tmp_path.glob(".out.tmp-*/.chunks/chunk-*"))
         if len(workers) >= 2 and staged:
             break
@@ -181,7 +161,7 @@ def test_a_signal_mid_build_ends_workers_and_removes_staging(
     assert f"kg: error: interrupted by {signum.name}" in err
     assert "Traceback" not in err
     time.sleep(0.2)
-    assert [w for w in workers if _alive(w)] == []
+    assert [w for w in workers if alive(w)] == []
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no stage, no lock, no output
 
 

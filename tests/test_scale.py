@@ -14,6 +14,7 @@ from kg.build.pipeline import build
 from kg.config import load_settings
 from kg.read.edition import load_edition_meta
 from tests.paths import ROOT, pin, seed_layout
+from tests.processes import alive, descendants, parent_of
 
 GRAPH = "plan-2022-06-07"  # bench/generate.py: decided = 2022-06-07
 
@@ -135,7 +136,7 @@ def test_a_build_that_fails_validation_ends_its_writers_and_writes_nothing(
     def failing(stage: Path, graphs: object, report: object) -> None:
         deadline = time.monotonic() + 30
         while not seen and time.monotonic() < deadline:  # wait until the writers run
-            seen.extend(p for p in _descendants(os.getpid()) if _writing(p))
+            seen.extend(p for p in descendants(os.getpid()) if _forkserver_worker(p))
             time.sleep(0.01)
         report.add(finding("missing-name", None))  # type: ignore[attr-defined]
 
@@ -143,39 +144,14 @@ def test_a_build_that_fails_validation_ends_its_writers_and_writes_nothing(
     result = build(settings, out_dir=tmp_path / "out", validator=failing)
     assert not result.written
     assert seen, "no writer process seen"
-    assert [p for p in seen if _alive(p)] == []
+    assert [p for p in seen if alive(p)] == []
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no stage, no lock, no output
 
 
-def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rpartition(")")[2].split()[1]) == parent:
-                    found.append(int(entry.name))
-                    todo.append(int(entry.name))
-    return found
-
-
-def _writing(pid: int) -> bool:
+def _forkserver_worker(pid: int) -> bool:
     """A worker of the forkserver (its child), not the server itself."""
+    parent = parent_of(pid)
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        parent = int(stat.rpartition(")")[2].split()[1])
-        return b"forkserver" in Path(f"/proc/{parent}/cmdline").read_bytes()
+        return parent is not None and b"forkserver" in Path(f"/proc/{parent}/cmdline").read_bytes()
     except OSError:
         return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
