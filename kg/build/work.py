@@ -15,8 +15,9 @@ the staging folder they write into is removed (:mod:`kg.processes`).
 
 :class:`Writers` runs the writers of the formats derived from the N-Triples
 (Turtle, TriG, JSON-LD): for a large build in worker processes while the build
-validates, which leaves a core idle for most of its time; for a small one here,
-after validation, where starting workers would cost more than it saves.
+validates (validation leaves a core idle for part of its time: it splits the data
+into partitions on one core); for a small one here, after validation, where
+starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
