@@ -82,6 +82,10 @@ class QueryError(KgError):
     exit_code = 6
 
 
+class WorkerDied(KgError):
+    """A worker process ended before finishing its task (killed: by the out-of-memory killer, or by hand)."""
+
+
 class Interrupted(KgError):
     """A signal (SIGINT, SIGTERM, SIGHUP) stopped the command; it cleaned up before exiting.
 

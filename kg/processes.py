@@ -17,8 +17,13 @@ import multiprocessing.context
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
+
+from kg.errors import WorkerDied
 
 _PRELOAD: list[str] = []
 
@@ -67,6 +72,22 @@ def _die_with_parent() -> None:
         return
     if os.getppid() == 1:  # the parent died before the request took effect
         os._exit(1)
+
+
+@contextmanager
+def worker_deaths(what: str) -> Iterator[None]:
+    """Turn a pool whose worker died (its task never finished) into :class:`WorkerDied` naming ``what``.
+
+    The executor raises ``BrokenProcessPool``, which says nothing a user can act
+    on; the likeliest cause of a worker's death here is the out-of-memory killer.
+    """
+    try:
+        yield
+    except BrokenProcessPool as exc:
+        raise WorkerDied(
+            f"a worker process {what} died before it finished (killed, perhaps for want of memory);"
+            " nothing was written"
+        ) from exc
 
 
 def kill_pool(pool: ProcessPoolExecutor) -> None:

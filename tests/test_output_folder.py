@@ -20,7 +20,7 @@ from kg.config import Settings, load_settings
 from kg.errors import ConfigError
 from kg.files import FolderLock
 from tests.paths import ROOT
-from tests.processes import alive, children
+from tests.processes import alive, children, descendants, parent_of
 from tests.test_scale import _generator
 
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]
@@ -198,3 +198,45 @@ def test_a_manifest_that_names_kg_as_generator_without_the_format_marker_is_not_
     assert f"{out} exists and is not an earlier kg build" in output and "no format marker" in output
     assert "remove it yourself" in output and "Traceback" not in output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
+@pytest.mark.parametrize("which", ["mapping", "server"])
+def test_a_worker_killed_mid_build_is_a_clear_error_and_leaves_nothing(
+    big_data: Path, tmp_path: Path, which: str
+) -> None:
+    """A worker the system kills (the out-of-memory killer) ends the build with a message, not a traceback.
+
+    ``mapping``: a worker forked from the build to map rows. ``server``: a worker of the
+    fresh server process, which writes the derived formats or validates a partition
+    (the build validates, as by default).
+    """
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [*KG, "build", "--data-dir", str(big_data), "--out", str(out), "-q"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    own = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+    victim = None
+    deadline = time.monotonic() + 240
+    while victim is None and time.monotonic() < deadline and proc.poll() is None:
+        for pid in descendants(proc.pid):
+            parent = parent_of(pid)
+            try:
+                forked = Path(f"/proc/{pid}/cmdline").read_bytes() == own
+            except OSError:
+                continue
+            mapping = parent == proc.pid and forked
+            if alive(pid) and (mapping if which == "mapping" else parent not in (None, proc.pid)):
+                victim = pid
+                break
+        time.sleep(0.02)
+    assert victim is not None, f"no {which} worker seen"
+    os.kill(victim, signal.SIGKILL)
+    _, err = proc.communicate(timeout=240)
+    assert proc.returncode == 1, err
+    assert "kg: error: a worker process" in err and "died before it finished" in err, err
+    doing = ["mapping rows"] if which == "mapping" else ["writing Turtle", "validating a partition"]
+    assert any(d in err for d in doing), err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -34,7 +34,7 @@ from pathlib import Path
 from kg.assemble import assemble, draft_row
 from kg.errors import Position
 from kg.findings import Finding
-from kg.processes import fresh_context, kill_pool, quiet_worker
+from kg.processes import fresh_context, kill_pool, quiet_worker, worker_deaths
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
 from kg.read.table import RawRow
@@ -139,7 +139,8 @@ def map_rows(
                 window.append(pool.submit(_map_chunk, chunk))
             if not window:
                 break
-            results, segments = window.popleft().result()
+            with worker_deaths("mapping rows"):
+                results, segments = window.popleft().result()
             yield from results
             for key, seg in segments:
                 sink.add_segment(key, seg)
@@ -228,8 +229,9 @@ class Writers:
             self._tasks = []
             return
         try:
-            for future in self._futures:
-                future.result()
+            with worker_deaths("writing Turtle, TriG or JSON-LD"):
+                for future in self._futures:
+                    future.result()
         except BaseException:
             self.cancel()
             raise

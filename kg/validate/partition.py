@@ -60,7 +60,7 @@ from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from kg import vocabulary
-from kg.processes import fresh_context
+from kg.processes import fresh_context, worker_deaths
 from kg.validate.core import prepared_shapes, run_pyshacl
 from kg.validate.data import LoadedData, graph_of
 from kg.validate.locality import local_checks
@@ -400,7 +400,9 @@ def partitioned_results(
     if workers == 1:
         outputs = [_run(t) for t in tasks]
     else:
-        with ProcessPoolExecutor(workers, mp_context=fresh_context(__name__)) as pool:
+        with worker_deaths("validating a partition"), ProcessPoolExecutor(
+            workers, mp_context=fresh_context(__name__)
+        ) as pool:
             outputs = list(pool.map(_run, tasks, chunksize=1))
     run = PartitionedRun([], [], [], global_triples, local)
     remote = Remote()
