@@ -217,9 +217,9 @@ def test_a_worker_killed_mid_build_is_a_clear_error_and_leaves_nothing(
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     own = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
-    victim = None
+    killed = None
     deadline = time.monotonic() + 240
-    while victim is None and time.monotonic() < deadline and proc.poll() is None:
+    while killed is None and time.monotonic() < deadline and proc.poll() is None:
         for pid in descendants(proc.pid):
             parent = parent_of(pid)
             try:
@@ -228,11 +228,14 @@ def test_a_worker_killed_mid_build_is_a_clear_error_and_leaves_nothing(
                 continue
             mapping = parent == proc.pid and forked
             if alive(pid) and (mapping if which == "mapping" else parent not in (None, proc.pid)):
-                victim = pid
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    continue  # it ended meanwhile (its pool was done): look for another
+                killed = pid
                 break
         time.sleep(0.02)
-    assert victim is not None, f"no {which} worker seen"
-    os.kill(victim, signal.SIGKILL)
+    assert killed is not None, f"no {which} worker seen"
     _, err = proc.communicate(timeout=240)
     assert proc.returncode == 1, err
     assert "kg: error: a worker process" in err and "died before it finished" in err, err

@@ -130,20 +130,21 @@ def map_rows(
     pool = ProcessPoolExecutor(jobs, initializer=_init, initargs=(ctx,))
     try:
         # A bounded window of chunks in flight keeps memory flat: the reader runs
-        # only as far ahead of the writer as the workers can use.
-        while True:
-            while len(window) < 2 * jobs:
-                chunk = list(islice(it, _CHUNK))
-                if not chunk:
+        # only as far ahead of the writer as the workers can use. A dead worker
+        # breaks the pool: submitting or waiting then raises, either way WorkerDied.
+        with worker_deaths("mapping rows"):
+            while True:
+                while len(window) < 2 * jobs:
+                    chunk = list(islice(it, _CHUNK))
+                    if not chunk:
+                        break
+                    window.append(pool.submit(_map_chunk, chunk))
+                if not window:
                     break
-                window.append(pool.submit(_map_chunk, chunk))
-            if not window:
-                break
-            with worker_deaths("mapping rows"):
                 results, segments = window.popleft().result()
-            yield from results
-            for key, seg in segments:
-                sink.add_segment(key, seg)
+                yield from results
+                for key, seg in segments:
+                    sink.add_segment(key, seg)
     except BaseException:  # an error, a signal turned into an exception, or the consumer closing us
         kill_pool(pool)
         raise
@@ -219,7 +220,12 @@ class Writers:
             workers = max(1, min(len(self._tasks), os.cpu_count() or 1))
             context = fresh_context("kg.rdf.write")
             self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=quiet_worker)
-            self._futures = [self._pool.submit(task) for task in self._tasks]
+            try:
+                with worker_deaths("writing Turtle, TriG or JSON-LD"):
+                    self._futures = [self._pool.submit(task) for task in self._tasks]
+            except BaseException:
+                self.cancel()
+                raise
 
     def wait(self) -> None:
         """Every file written (here, or by the workers); a writer's error is raised here."""
