@@ -72,7 +72,7 @@ from kg.validate.partition import (
     unique,
     unpack,
 )
-from kg.validate.results import RawResult, ResultSeverity, ShapeResult, add_results, read_report
+from kg.validate.results import RawResult, ResultSeverity, ShapeResult, add_results, kept, read_report
 from kg.validate.shapes import shape_files
 from kg.validate.sparql import run_checks
 from kg.validate.trace import Tracer
@@ -232,13 +232,11 @@ def validate(
                                     _pending=run.core + run.checks, _packed=run.packed)
     else:
         report_graph = run_pyshacl(loaded.graph, core)
-        found, pending = read_report(report_graph), []
-        if keep is not None:
-            found = [r for r in found if r.severity in keep]
+        found, pending = kept(read_report(report_graph), keep), []
     timings["core"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    extra = [r for r in run_checks(loaded.store, checks) if keep is None or r.severity in keep]
+    extra = kept(run_checks(loaded.store, checks), keep)
     timings["sparql"] = time.perf_counter() - start
 
     start = time.perf_counter()

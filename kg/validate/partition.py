@@ -64,7 +64,7 @@ from kg.processes import fresh_context, worker_deaths
 from kg.validate.core import prepared_shapes, run_pyshacl
 from kg.validate.data import LoadedData, graph_of
 from kg.validate.locality import local_checks
-from kg.validate.results import RawResult, ResultSeverity, ShapeResult, read_report
+from kg.validate.results import RawResult, ResultSeverity, ShapeResult, kept, read_report
 from kg.validate.shapes import SparqlCheck
 from kg.validate.sparql import run_checks
 from kg.validate.trace import Remote, Tracer
@@ -326,15 +326,18 @@ def _run(task: _Task) -> _Output:
     for path in task.files:
         store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
     graph = graph_of(store)
-    mine = [r for r in read_report(run_pyshacl(graph, core))
-            if partitioner.of_term(r.focus) == task.index and (task.keep is None or r.severity in task.keep)]
+
+    def own(results: list[RawResult]) -> list[RawResult]:
+        """This run's results (on its own focus nodes) of the severities asked for."""
+        return kept((r for r in results if partitioner.of_term(r.focus) == task.index), task.keep)
+
+    mine = own(read_report(run_pyshacl(graph, core)))
     # A part's own triples and the global ones have different subjects: none is in both.
     triples = len(graph) - task.global_triples
     del graph
     if not task.local:
         return _Output(mine, [], [], 0, Remote())
-    found = [r for r in run_checks(store, checks)
-             if partitioner.of_term(r.focus) == task.index and (task.keep is None or r.severity in task.keep)]
+    found = own(run_checks(store, checks))
     if task.index == GLOBAL:
         return _Output(mine, found, [], 0, Remote())
     tracer = Tracer(LoadedData(store, task.labels), task.headers)

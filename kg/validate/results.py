@@ -9,6 +9,7 @@ findings all render the same data.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -115,6 +116,11 @@ class ShapeResult:
         return (rank, self.file or "~", self.line or 0, self.measure_id or "~", self.focus_node,
                 self.path or "", self.value or "", self.shape or "", self.constraint or "",
                 self.message_en, self.message_ja, self.graph or "", self.column or 0, self.other_measures)
+
+
+def kept(results: Iterable[RawResult], keep: Collection[ResultSeverity] | None) -> list[RawResult]:
+    """The results of the severities asked for (all of them when ``keep`` is None)."""
+    return list(results) if keep is None else [r for r in results if r.severity in keep]
 
 
 def read_report(report: Graph) -> list[RawResult]:
