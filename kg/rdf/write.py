@@ -288,7 +288,8 @@ def write_graph_formats(
 ) -> GraphFile:
     """Finish a graph's N-Triples and derive its Turtle from them, here and now."""
     graph = finish_graph(directory, sink)
-    graphs, _files, tasks = derived_formats(directory, [(graph, prefixes)], formats, {}, dataset=False)
+    only_turtle = set(formats) & {"ttl"}  # a graph alone has no dataset files
+    graphs, _files, tasks = derived_formats(directory, [(graph, prefixes)], only_turtle, {})
     for task in tasks:
         task()
     return graphs[0]
@@ -328,7 +329,6 @@ def derived_formats(
     graphs: Sequence[tuple[GraphFile, dict[str, str]]],
     formats: Iterable[str],
     prefixes: dict[str, str],
-    dataset: bool = True,
 ) -> tuple[list[GraphFile], dict[str, str], list[Callable[[], None]]]:
     """The formats derived from finished N-Triples: the graphs' new entries, the dataset's files, the tasks.
 
@@ -352,10 +352,10 @@ def derived_formats(
     files: dict[str, str] = {}
     tasks: list[Callable[[], None]] = []
     plain = [g for g, _ in graphs]
-    if dataset and "trig" in wanted:
+    if "trig" in wanted:
         tasks.append(partial(write_trig, directory, plain, directory / "dataset.trig", prefixes))
         files["trig"] = "dataset.trig"
-    if dataset and "jsonld" in wanted:
+    if "jsonld" in wanted:
         tasks.insert(0, partial(write_jsonld, directory, plain, prefixes))  # the slowest first
         files.update({"jsonld": "dataset.jsonld", "jsonld_context": "context.jsonld"})
     tasks.extend(task for _, task in sorted(turtle, key=lambda pair: -pair[0]))
