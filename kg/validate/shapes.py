@@ -101,7 +101,11 @@ def _fresh_blank_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
     fresh: dict[Any, Any] = {}
 
     def own(term: Any) -> Any:
-        return fresh.setdefault(term, ox.BlankNode()) if isinstance(term, ox.BlankNode) else term
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term not in fresh:
+            fresh[term] = ox.BlankNode()
+        return fresh[term]
 
     for q in quads:
         yield ox.Quad(own(q.subject), q.predicate, own(q.object))
