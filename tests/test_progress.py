@@ -73,3 +73,14 @@ def test_publish_to_a_store_that_never_answers_says_so_while_it_waits(built: Pat
     retrying = rf"POST {re.escape(url[:-6])}/update: no answer within [0-9.]+ s; retrying in 0.5 s"
     assert re.search(retrying, err)
     assert "kg: error: " in err and "Traceback" not in err
+
+
+def test_a_build_of_n_triples_only_names_no_other_format(tmp_path: Path) -> None:
+    code, _, err = _kg("build", "--out", str(tmp_path / "o"), "--formats", "nt", "--progress", "-q")
+    assert code == 0, err
+    steps = [line for line in err.splitlines() if line.startswith("kg: ")]
+    assert steps[1:] == [
+        "kg: writing plan-2023-06-09 (nt)",
+        "kg: validating with SHACL",
+        "kg: writing the review",
+    ], steps

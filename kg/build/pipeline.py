@@ -183,7 +183,8 @@ def _build_locked(
                 validated = report.valid
             if not report.valid:
                 return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
-            progress(f"writing {', '.join(sorted(set(formats) - {'nt'}))}", 0, None)
+            if tasks:  # none when the build writes N-Triples only
+                progress(f"writing {', '.join(sorted(set(formats) - {'nt'}))}", 0, None)
             writers.wait()
         finally:
             writers.cancel()
