@@ -5,7 +5,9 @@ start at once); validation and the writers of the derived formats use workers
 forked from a fresh server process (:func:`fresh_context`), which keeps them
 small. Either way a worker must never outlive the build: :func:`kill_pool` ends
 a pool's workers now, and :func:`quiet_worker` (a pool's initializer) makes a
-worker leave interruptions to the build process and die with it.
+worker leave interruptions to the build process and die with it. A worker that
+dies itself (killed by the system) becomes :class:`~kg.errors.WorkerDied`
+through :func:`worker_deaths`.
 """
 
 from __future__ import annotations
