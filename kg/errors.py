@@ -30,6 +30,10 @@ class Position:
     column_name: str | None = None
     measure_id: str | None = None
 
+    def __reduce__(self) -> tuple[type[Position], tuple[object, ...]]:
+        """Pickle as the constructor's arguments (see :meth:`kg.findings.Finding.__reduce__`)."""
+        return (Position, (self.file, self.line, self.column, self.column_name, self.measure_id))
+
     def __str__(self) -> str:
         parts: list[str] = []
         if self.file:

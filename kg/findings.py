@@ -326,6 +326,27 @@ class Finding:
         """``fields`` as a dictionary."""
         return dict(self.fields)
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[object, ...]]:
+        """Pickle as the constructor's arguments.
+
+        The default for a slotted dataclass calls ``dataclasses.fields()`` for
+        every object, and a large build sends hundreds of thousands of findings
+        back from its worker processes.
+        """
+        return (
+            Finding,
+            (
+                self.code,
+                self.severity,
+                self.message,
+                self.position,
+                self.raw,
+                self.inferred,
+                self.confidence,
+                self.fields,
+            ),
+        )
+
     def __str__(self) -> str:
         where = str(self.position)
         return (

@@ -178,6 +178,18 @@ def test_a_finding_keeps_its_fields_in_template_order() -> None:
     assert hash(f) == hash(pickle.loads(pickle.dumps(f)))
 
 
+def test_a_finding_pickles_with_every_part() -> None:
+    """Findings and positions pickle as their constructors' arguments: none may be dropped."""
+    where = Position("edition.txt", 12, 31, "府省庁名", "06-22")
+    values = {name: f"value of {name}" for name in FINDING_TYPES["aliased-organization"].fields}
+    f = finding(
+        "aliased-organization", where, raw="総務省消防庁", inferred="消防庁", confidence="high", **values
+    )
+    back = pickle.loads(pickle.dumps(f))
+    assert back == f  # every field compared
+    assert back.position == where and back.severity is f.severity and back.fields == f.fields != ()
+
+
 def test_a_repr_field_is_kept_as_the_value_not_its_repr() -> None:
     f = finding("unknown-organization", raw="未来省", value="未来省")
     assert f.message == "unknown organisation name '未来省'"

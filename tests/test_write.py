@@ -1,14 +1,23 @@
-"""The sorted N-Triples writer: any arrival order gives sorted, de-duplicated lines."""
+"""The sorted N-Triples writer: any arrival order gives sorted, de-duplicated lines, as pyoxigraph's."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
+from kg.build.edition import read_edition
+from kg.findings import Report
+from kg.rdf.plan import PlanMapper
+from kg.rdf.terms import Minter
 from kg.rdf.write import GraphSink, sorted_block
+from kg.read.edition import load_editions
+from kg.reference.laws import load_laws
+from kg.reference.organizations import load_gazetteer
+from tests.paths import ROOT
 
 P = NamedNode("https://kg.example.jp/def/kg#p")
 
@@ -18,10 +27,16 @@ def _triples(subject: str, n: int = 3) -> list[Triple]:
     return [Triple(s, P, Literal(str(i))) for i in range(n)]
 
 
+def _lines(triples: list[Triple]) -> list[str]:
+    """The triples as N-Triples lines, as the plan mapper writes them (terms as pyoxigraph renders them)."""
+    return [f"{t.subject} {t.predicate} {t.object} ." for t in triples]
+
+
 def _expected(blocks: list[list[Triple]], tmp_path: Path) -> bytes:
+    """Every block's triples once, as pyoxigraph's N-Triples serialiser writes them, sorted."""
     lines = set()
     for b in blocks:
-        lines.update(sorted_block(b).data.splitlines())
+        lines.update(serialize(b, format=RdfFormat.N_TRIPLES).splitlines())
     return b"".join(line + b"\n" for line in sorted(lines))
 
 
@@ -41,7 +56,7 @@ def test_any_order_gives_sorted_output(tmp_path: Path, order: str) -> None:
     blocks.append(_triples(subjects[5]))  # the same triples again: written once
     sink = GraphSink("g", NamedNode("https://kg.example.jp/graph/g"), tmp_path)
     for b in blocks:
-        sink.add_sorted(b"lane", sorted_block(b))
+        sink.add_sorted(b"lane", sorted_block(_lines(b)))
     count = sink.finish(tmp_path / "g.nt")
     data = (tmp_path / "g.nt").read_bytes()
     assert data == _expected(blocks, tmp_path)
@@ -59,3 +74,35 @@ def test_mixed_namespaces_in_one_block(tmp_path: Path) -> None:
         sink.add_block(b)
     assert sink.finish(tmp_path / "g.nt") == 12
     assert (tmp_path / "g.nt").read_bytes() == _expected(blocks, tmp_path)
+
+
+#: Text that N-Triples must escape, or must not: quotes, backslashes, line ends, a tab, control
+#: characters, a line separator (U+2028) and characters outside the BMP.
+TRICKY = 'say "はい" \\ C:\\path\nnext\r\tline \x01\x7f \u2028 𠮷 🙂'
+
+
+def test_a_measures_lines_are_pyoxigraphs_n_triples() -> None:
+    """The plan mapper joins terms pyoxigraph rendered into lines; they must be its serialiser's lines.
+
+    A real measure of the bundled edition, its texts replaced by ones N-Triples
+    escapes: each lane parses back to the same text, and its block is, byte for
+    byte, what pyoxigraph writes for the parsed triples.
+    """
+    data = ROOT / "data"
+    (meta,) = load_editions(data)
+    gazetteer, laws = load_gazetteer(data / "reference"), load_laws(data / "reference")
+    reading = read_edition(meta, data, gazetteer, laws, Report())
+    measure = next(i.measure for i in reading.items() if i.measure is not None and i.measure.kpis)
+    kpi = dataclasses.replace(measure.kpis[0], text=TRICKY)
+    measure = dataclasses.replace(measure, name=TRICKY, description=TRICKY, kpis=(kpi, *measure.kpis[1:]))
+    lanes = PlanMapper(Minter("https://kg.example.jp/"), reading.edition, laws).measure_lanes(measure)
+    for lane, lines in lanes.items():
+        if not lines:
+            continue
+        block = sorted_block(lines)
+        triples = list(parse(block.data, format=RdfFormat.N_TRIPLES))
+        written = serialize(triples, format=RdfFormat.N_TRIPLES).splitlines(keepends=True)
+        assert block.data == b"".join(sorted(set(written)))
+        assert block.count == len(triples), lane
+        if lane in ("measure", "kpi"):
+            assert TRICKY in {t.object.value for t in triples if isinstance(t.object, Literal)}, lane

@@ -78,7 +78,7 @@ def map_item(ctx: Context, item: Assembled) -> tuple[Mapped, Blocks]:
     if m is None:
         return Mapped(item.findings), []
     lanes = ctx.mapper.measure_lanes(m)
-    blocks = [(kind.encode(), sorted_block(triples)) for kind, triples in lanes.items() if triples]
+    blocks = [(kind.encode(), sorted_block(lines)) for kind, lines in lanes.items() if lines]
     counts = Mapped(
         item.findings,
         True,

@@ -1,7 +1,8 @@
 """Map one plan edition (model records) to triples of its named graph.
 
-Each measure maps to one list of triples (the measure and its KPIs, marks,
-participations and source row); :mod:`kg.rdf.write` sorts them as one block.
+Each measure maps to N-Triples lines (the measure and its KPIs, marks,
+participations and source row), by subject namespace; :mod:`kg.rdf.write`
+sorts each as one block. The edition's own triples are pyoxigraph triples.
 Marks are qualified nodes carrying confidence and their source cell; the plain
 ``kg:primaryLegalBasis``/``kg:linkedLegalBasis`` shortcut is asserted only for
 marks whose column is certain (high confidence, or reviewed by a person), so a
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache, lru_cache
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -47,47 +49,58 @@ from kg.records import (
 from kg.reference.laws import LawReference
 from kg.vocabulary import DCAT, DCTERMS, PROV, SKOS
 
-STRENGTH = {Strength.PRIMARY: kg("Primary"), Strength.LINKED: kg("Linked")}
+# A measure's triples are written as N-Triples lines straight away (see
+# :meth:`PlanMapper.measure_lanes`): the terms every measure shares are rendered
+# here once, by pyoxigraph, in that form.
+
+
+@cache
+def _k(local: str) -> str:
+    """A term of our ontology as N-Triples (``<…#Measure>``)."""
+    return str(kg(local))
+
+
+STRENGTH = {Strength.PRIMARY: _k("Primary"), Strength.LINKED: _k("Linked")}
 CONFIDENCE = {
-    Confidence.HIGH: kg("HighConfidence"),
-    Confidence.MEDIUM: kg("MediumConfidence"),
-    Confidence.LOW: kg("LowConfidence"),
+    Confidence.HIGH: _k("HighConfidence"),
+    Confidence.MEDIUM: _k("MediumConfidence"),
+    Confidence.LOW: _k("LowConfidence"),
 }
 COMPARATOR = {
-    Comparator.AT_LEAST: kg("AtLeast"),
-    Comparator.AT_MOST: kg("AtMost"),
-    Comparator.MORE_THAN: kg("MoreThan"),
-    Comparator.LESS_THAN: kg("LessThan"),
-    Comparator.APPROXIMATELY: kg("Approximately"),
-    Comparator.EXACTLY: kg("Exactly"),
+    Comparator.AT_LEAST: _k("AtLeast"),
+    Comparator.AT_MOST: _k("AtMost"),
+    Comparator.MORE_THAN: _k("MoreThan"),
+    Comparator.LESS_THAN: _k("LessThan"),
+    Comparator.APPROXIMATELY: _k("Approximately"),
+    Comparator.EXACTLY: _k("Exactly"),
 }
 SPLIT = {
-    SplitMethod.WHOLE: kg("SplitWhole"),
-    SplitMethod.BULLET: kg("SplitBullet"),
-    SplitMethod.LIST_ITEM: kg("SplitListItem"),
-    SplitMethod.CIRCLED: kg("SplitCircled"),
-    SplitMethod.SPACE: kg("SplitSpace"),
+    SplitMethod.WHOLE: _k("SplitWhole"),
+    SplitMethod.BULLET: _k("SplitBullet"),
+    SplitMethod.LIST_ITEM: _k("SplitListItem"),
+    SplitMethod.CIRCLED: _k("SplitCircled"),
+    SplitMethod.SPACE: _k("SplitSpace"),
 }
 CHANGE = {
-    Change.INCREASE: kg("IncreaseChange"),
-    Change.DECREASE: kg("DecreaseChange"),
-    Change.MULTIPLE: kg("MultipleChange"),
+    Change.INCREASE: _k("IncreaseChange"),
+    Change.DECREASE: _k("DecreaseChange"),
+    Change.MULTIPLE: _k("MultipleChange"),
 }
 FIGURE_KIND = {
-    FigureKind.PROJECTION: kg("ProjectionFigure"),
-    FigureKind.ACTUAL: kg("ActualFigure"),
-    FigureKind.REFERENCE: kg("ReferenceFigure"),
+    FigureKind.PROJECTION: _k("ProjectionFigure"),
+    FigureKind.ACTUAL: _k("ActualFigure"),
+    FigureKind.REFERENCE: _k("ReferenceFigure"),
 }
 KPI_KIND = {
-    KpiKind.PROGRESS: kg("ProgressKPI"),
-    KpiKind.EFFECT: kg("EffectKPI"),
+    KpiKind.PROGRESS: _k("ProgressKPI"),
+    KpiKind.EFFECT: _k("EffectKPI"),
 }
 MATCH = {
-    MatchMethod.EXACT: kg("MatchExact"),
-    MatchMethod.ALIAS: kg("MatchAlias"),
-    MatchMethod.SPLIT: kg("MatchSplit"),
+    MatchMethod.EXACT: _k("MatchExact"),
+    MatchMethod.ALIAS: _k("MatchAlias"),
+    MatchMethod.SPLIT: _k("MatchSplit"),
 }
-LEAD, PARTICIPANT = kg("LeadRole"), kg("ParticipantRole")
+LEAD, PARTICIPANT = _k("LeadRole"), _k("ParticipantRole")
 
 _DERIVED = NamedNode(PROV + "wasDerivedFrom")
 _IDENTIFIER = NamedNode(DCTERMS + "identifier")
@@ -95,7 +108,24 @@ _TITLE = NamedNode(DCTERMS + "title")
 _SCOPE_NOTE = NamedNode(SKOS + "scopeNote")
 _DESCRIPTION = NamedNode(DCTERMS + "description")
 _ISSUED = NamedNode(DCTERMS + "issued")
-_ORDER = kg("order")
+
+_A, _LABEL = str(RDF_TYPE), str(RDFS_LABEL)
+_DERIVED_NT, _IDENTIFIER_NT, _DESCRIPTION_NT = str(_DERIVED), str(_IDENTIFIER), str(_DESCRIPTION)
+_TRUE = str(boolean(True))
+
+
+@lru_cache(maxsize=1024)
+def _int(value: int) -> str:
+    """An xsd:integer as N-Triples (cached: orders and columns are small numbers that repeat)."""
+    return str(integer(value))
+
+
+def _ja(text: str) -> str:
+    return str(ja(text))
+
+
+def _plain(text: str) -> str:
+    return str(Literal(text))
 
 
 class PlanMapper:
@@ -106,8 +136,9 @@ class PlanMapper:
         self.edition = edition
         self.laws = laws
         self.edition_iri = minter.edition(edition.key)
+        self._edition_nt = str(self.edition_iri)
         self.point_in_time: date = edition.decided
-        self._provisions: dict[str, tuple[NamedNode, ...]] = {}
+        self._provisions: dict[str, tuple[str, ...]] = {}
         self.key = edition.key
 
     def edition_triples(self) -> list[Triple]:
@@ -162,130 +193,132 @@ class PlanMapper:
             Triple(cur, _DERIVED, self.minter.source_file(self.key)),
         ]
 
-    def measure_lanes(self, m: Measure) -> dict[str, list[Triple]]:
-        """Every triple about measure ``m`` and its sub-resources, by subject namespace.
+    def measure_lanes(self, m: Measure) -> dict[str, list[str]]:
+        """Every triple about measure ``m`` and its sub-resources, as N-Triples lines by subject namespace.
 
         The keys are the namespaces of :meth:`Minter.edition_namespace` (``measure``,
         ``row``, ``kpi``, ``participation``, ``mark``): the sorted writer keeps one
         spool per namespace, and knowing it here saves parsing it out of each line.
+
+        Lines, not :class:`~pyoxigraph.Triple` objects: a large edition has millions
+        of these triples, and joining terms pyoxigraph rendered (its ``str`` of a
+        term is its N-Triples form, escapes included) costs a third of building
+        triples and serialising them. IRIs are still minted as ``NamedNode`` (which
+        checks them) and literals made as ``Literal`` (which escapes them).
         """
         key = self.key
-        s = self.minter.measure(key, m.id)
+        s = str(self.minter.measure(key, m.id))
         curated = m.source.file != self.edition.source_file
-        row = self.minter.row(key, m.source.line, curated)
+        row = str(self.minter.row(key, m.source.line, curated))
         source_file = (self.minter.curated_file if curated else self.minter.source_file)(key)
         own = [
-            Triple(s, RDF_TYPE, kg("Measure")),
-            Triple(s, _IDENTIFIER, Literal(m.id)),
-            Triple(s, kg("groupCode"), Literal(m.group)),
-            Triple(s, kg("inEdition"), self.edition_iri),
-            Triple(s, _DERIVED, row),
+            f"{s} {_A} {_k('Measure')} .",
+            f"{s} {_IDENTIFIER_NT} {_plain(m.id)} .",
+            f"{s} {_k('groupCode')} {_plain(m.group)} .",
+            f"{s} {_k('inEdition')} {self._edition_nt} .",
+            f"{s} {_DERIVED_NT} {row} .",
         ]
         rows = [
-            Triple(row, RDF_TYPE, kg("SourceRow")),
-            Triple(row, kg("sourceFile"), source_file),
-            Triple(row, kg("lineNumber"), integer(m.source.line)),
+            f"{row} {_A} {_k('SourceRow')} .",
+            f"{row} {_k('sourceFile')} {source_file} .",
+            f"{row} {_k('lineNumber')} {integer(m.source.line)} .",
         ]
         if m.name:
-            own.append(Triple(s, RDFS_LABEL, ja(m.name)))
+            own.append(f"{s} {_LABEL} {_ja(m.name)} .")
         if m.description:
-            own.append(Triple(s, _DESCRIPTION, ja(m.description)))
+            own.append(f"{s} {_DESCRIPTION_NT} {_ja(m.description)} .")
         if m.concerned_ministries:
-            own.append(Triple(s, kg("concernedMinistries"), boolean(True)))
-        kpis: list[Triple] = []
+            own.append(f"{s} {_k('concernedMinistries')} {_TRUE} .")
+        kpis: list[str] = []
         for k in m.kpis:
-            self._kpi(own, kpis, s, self.minter.part(key, "kpi", m.id, k.order), k)
-        parts: list[Triple] = []
+            self._kpi(own, kpis, s, str(self.minter.part(key, "kpi", m.id, k.order)), k)
+        parts: list[str] = []
         for p in m.participations:
-            self._participation(own, parts, s, self.minter.part(key, "participation", m.id, p.order), p)
-        marks: list[Triple] = []
+            self._participation(own, parts, s, str(self.minter.part(key, "participation", m.id, p.order)), p)
+        marks: list[str] = []
         for mark in m.marks:
-            self._mark(own, marks, s, self.minter.part(key, "mark", m.id, mark.order), mark)
+            self._mark(own, marks, s, str(self.minter.part(key, "mark", m.id, mark.order)), mark)
         return {"measure": own, "row": rows, "kpi": kpis, "participation": parts, "mark": marks}
 
-    def _kpi(self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, k: Kpi) -> None:
-        own.append(Triple(measure, kg("hasKPI"), s))
+    def _kpi(self, own: list[str], out: list[str], measure: str, s: str, k: Kpi) -> None:
+        own.append(f"{measure} {_k('hasKPI')} {s} .")
         out += [
-            Triple(s, RDF_TYPE, kg("KPI")),
-            Triple(s, _ORDER, integer(k.order)),
-            Triple(s, kg("text"), ja(k.text)),
-            Triple(s, kg("splitMethod"), SPLIT[k.split]),
+            f"{s} {_A} {_k('KPI')} .",
+            f"{s} {_k('order')} {_int(k.order)} .",
+            f"{s} {_k('text')} {_ja(k.text)} .",
+            f"{s} {_k('splitMethod')} {SPLIT[k.split]} .",
         ]
         if k.kind is not None:
-            out.append(Triple(s, kg("kpiKind"), KPI_KIND[k.kind]))
+            out.append(f"{s} {_k('kpiKind')} {KPI_KIND[k.kind]} .")
         if k.deadline_fiscal_year is not None:
-            out.append(Triple(s, kg("deadlineFiscalYear"), gyear(k.deadline_fiscal_year)))
+            out.append(f"{s} {_k('deadlineFiscalYear')} {gyear(k.deadline_fiscal_year)} .")
             if k.deadline_text:
-                out.append(Triple(s, kg("deadlineText"), ja(k.deadline_text)))
+                out.append(f"{s} {_k('deadlineText')} {_ja(k.deadline_text)} .")
         if k.target is not None:
-            out.append(Triple(s, kg("targetValue"), decimal(k.target.value)))
-            out.append(Triple(s, kg("targetUnit"), Literal(k.target.unit)))
-            out.append(Triple(s, kg("targetComparator"), COMPARATOR[k.target.comparator]))
+            out.append(f"{s} {_k('targetValue')} {decimal(k.target.value)} .")
+            out.append(f"{s} {_k('targetUnit')} {_plain(k.target.unit)} .")
+            out.append(f"{s} {_k('targetComparator')} {COMPARATOR[k.target.comparator]} .")
             if k.target.change is not None:
-                out.append(Triple(s, kg("targetChange"), CHANGE[k.target.change]))
+                out.append(f"{s} {_k('targetChange')} {CHANGE[k.target.change]} .")
             if k.target.base:
-                out.append(Triple(s, kg("targetBase"), ja(k.target.base)))
+                out.append(f"{s} {_k('targetBase')} {_ja(k.target.base)} .")
         for n, f in enumerate(k.figures, start=1):
-            node = NamedNode(f"{s.value}/figure/{n}")
+            node = str(NamedNode(f"{s[1:-1]}/figure/{n}"))
             out += [
-                Triple(s, kg("statedFigure"), node),
-                Triple(node, RDF_TYPE, kg("StatedFigure")),
-                Triple(node, _ORDER, integer(n)),
-                Triple(node, kg("figureKind"), FIGURE_KIND[f.kind]),
-                Triple(node, kg("figureValue"), decimal(f.value)),
-                Triple(node, kg("figureUnit"), Literal(f.unit)),
-                Triple(node, kg("figureComparator"), COMPARATOR[f.comparator]),
-                Triple(node, kg("figureText"), ja(f.text)),
+                f"{s} {_k('statedFigure')} {node} .",
+                f"{node} {_A} {_k('StatedFigure')} .",
+                f"{node} {_k('order')} {_int(n)} .",
+                f"{node} {_k('figureKind')} {FIGURE_KIND[f.kind]} .",
+                f"{node} {_k('figureValue')} {decimal(f.value)} .",
+                f"{node} {_k('figureUnit')} {_plain(f.unit)} .",
+                f"{node} {_k('figureComparator')} {COMPARATOR[f.comparator]} .",
+                f"{node} {_k('figureText')} {_ja(f.text)} .",
             ]
             if f.fiscal_year is not None:
-                out.append(Triple(node, kg("figureFiscalYear"), gyear(f.fiscal_year)))
+                out.append(f"{node} {_k('figureFiscalYear')} {gyear(f.fiscal_year)} .")
 
-    def _participation(
-        self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, p: Participation
-    ) -> None:
-        org = self.minter.organization(p.org_id)
-        own.append(Triple(measure, kg("hasParticipation"), s))
-        own.append(Triple(measure, kg("implementedBy"), org))
+    def _participation(self, own: list[str], out: list[str], measure: str, s: str, p: Participation) -> None:
+        org = _organization(self.minter, p.org_id)
+        own.append(f"{measure} {_k('hasParticipation')} {s} .")
+        own.append(f"{measure} {_k('implementedBy')} {org} .")
         if p.lead:
-            own.append(Triple(measure, kg("ledBy"), org))
+            own.append(f"{measure} {_k('ledBy')} {org} .")
         out += [
-            Triple(s, RDF_TYPE, kg("Participation")),
-            Triple(s, _ORDER, integer(p.order)),
-            Triple(s, kg("organization"), org),
-            Triple(s, kg("role"), LEAD if p.lead else PARTICIPANT),
-            Triple(s, kg("rawName"), ja(p.raw_name)),
-            Triple(s, kg("matchMethod"), MATCH[p.method]),
+            f"{s} {_A} {_k('Participation')} .",
+            f"{s} {_k('order')} {_int(p.order)} .",
+            f"{s} {_k('organization')} {org} .",
+            f"{s} {_k('role')} {LEAD if p.lead else PARTICIPANT} .",
+            f"{s} {_k('rawName')} {_ja(p.raw_name)} .",
+            f"{s} {_k('matchMethod')} {MATCH[p.method]} .",
         ]
 
-    def _mark(
-        self, own: list[Triple], out: list[Triple], measure: NamedNode, s: NamedNode, mark: Mark
-    ) -> None:
-        own.append(Triple(measure, kg("hasMark"), s))
+    def _mark(self, own: list[str], out: list[str], measure: str, s: str, mark: Mark) -> None:
+        own.append(f"{measure} {_k('hasMark')} {s} .")
         out += [
-            Triple(s, RDF_TYPE, kg("LegalBasisMark")),
-            Triple(s, _ORDER, integer(mark.order)),
-            Triple(s, kg("strength"), STRENGTH[mark.strength]),
-            Triple(s, kg("confidence"), CONFIDENCE[mark.confidence]),
-            Triple(s, kg("sourceLine"), integer(mark.line)),
-            Triple(s, kg("sourceColumn"), integer(mark.column)),
-            Triple(s, kg("rawValue"), Literal(mark.raw)),
+            f"{s} {_A} {_k('LegalBasisMark')} .",
+            f"{s} {_k('order')} {_int(mark.order)} .",
+            f"{s} {_k('strength')} {STRENGTH[mark.strength]} .",
+            f"{s} {_k('confidence')} {CONFIDENCE[mark.confidence]} .",
+            f"{s} {_k('sourceLine')} {integer(mark.line)} .",
+            f"{s} {_k('sourceColumn')} {_int(mark.column)} .",
+            f"{s} {_k('rawValue')} {_plain(mark.raw)} .",
         ]
         if mark.reviewed:
-            out.append(Triple(s, kg("reviewed"), boolean(True)))
+            out.append(f"{s} {_k('reviewed')} {_TRUE} .")
         for alt in mark.alternatives:
-            out.append(Triple(s, kg("alternativeColumnLabel"), Literal(alt)))
+            out.append(f"{s} {_k('alternativeColumnLabel')} {_plain(alt)} .")
         if mark.column_label is None:
             return
-        out.append(Triple(s, kg("columnLabel"), Literal(mark.column_label)))
+        out.append(f"{s} {_k('columnLabel')} {_plain(mark.column_label)} .")
         certain = mark.confidence is Confidence.HIGH or mark.reviewed
-        shortcut = kg("primaryLegalBasis") if mark.strength is Strength.PRIMARY else kg("linkedLegalBasis")
+        shortcut = _k("primaryLegalBasis") if mark.strength is Strength.PRIMARY else _k("linkedLegalBasis")
         for provision in self.provisions(mark.column_label):
-            out.append(Triple(s, kg("provision"), provision))
+            out.append(f"{s} {_k('provision')} {provision} .")
             if certain:
-                own.append(Triple(measure, shortcut, provision))
+                own.append(f"{measure} {shortcut} {provision} .")
 
-    def provisions(self, label: str) -> tuple[NamedNode, ...]:
-        """The article, or its paragraphs, that a column label names at this edition's date.
+    def provisions(self, label: str) -> tuple[str, ...]:
+        """The article, or its paragraphs, that a column label names at this edition's date (N-Triples IRIs).
 
         None where the label is not the edition's, or the law reference data does
         not say which article bore that number on the decision date.
@@ -299,11 +332,19 @@ class PlanMapper:
             if column is None or article is None:
                 found = ()
             elif column.paragraphs:
+                law, when, number = column.law_id, self.point_in_time, column.article
                 found = tuple(
-                    NamedNode(self.minter.paragraph(column.law_id, self.point_in_time, column.article, p))
-                    for p in column.paragraphs
+                    str(NamedNode(self.minter.paragraph(law, when, number, p))) for p in column.paragraphs
                 )
             else:
-                found = (NamedNode(self.minter.article(column.law_id, self.point_in_time, column.article)),)
+                found = (
+                    str(NamedNode(self.minter.article(column.law_id, self.point_in_time, column.article))),
+                )
             self._provisions[label] = found
         return found
+
+
+@lru_cache(maxsize=256)
+def _organization(minter: Minter, org_id: str) -> str:
+    """An organisation's IRI as N-Triples (cached: a few dozen organisations run every measure)."""
+    return str(minter.organization(org_id))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -56,9 +56,19 @@ class SortedBlock:
     count: int
 
 
-def sorted_block(triples: Sequence[Triple]) -> SortedBlock:
-    """Serialise ``triples`` as canonical N-Triples, one line each, sorted."""
-    return _sorted(list(set(_ntriples(triples).splitlines())) if triples else [])
+def sorted_block(lines: Collection[str]) -> SortedBlock:
+    """Sort N-Triples lines (without their line ends) into a block, each line once.
+
+    The lines are those :meth:`kg.rdf.plan.PlanMapper.measure_lanes` writes: terms
+    pyoxigraph rendered, joined. Sorting text sorts by code point, which is the
+    order of the UTF-8 bytes, so a block sorts as the files' bytes do.
+    """
+    if not lines:
+        return _sorted([])
+    unique = sorted(set(lines))
+    data = ("\n".join(unique) + "\n").encode()
+    first, last = (line[: line.index(" ") + 1].encode() for line in (unique[0], unique[-1]))
+    return SortedBlock(data, first, last, len(unique))
 
 
 def _sorted(lines: list[bytes]) -> SortedBlock:
