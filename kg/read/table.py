@@ -179,7 +179,7 @@ def _parse_header(
     return header, problem
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=1024)  # variants of a header (widths, labels) number in the hundreds at most
 def _parse_header_texts(
     file: str, texts: tuple[str, ...], layout: TableLayout
 ) -> tuple[Header | None, Finding | None]:
