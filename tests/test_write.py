@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 import random
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from kg.build.edition import read_edition
 from kg.findings import Report
 from kg.rdf.plan import PlanMapper
 from kg.rdf.terms import Minter
-from kg.rdf.write import GraphSink, sorted_block
+from kg.rdf.write import GraphSink, Segment, sorted_block
 from kg.read.edition import load_editions
 from kg.reference.laws import load_laws
 from kg.reference.organizations import load_gazetteer
@@ -40,8 +42,27 @@ def _expected(blocks: list[list[Triple]], tmp_path: Path) -> bytes:
     return b"".join(line + b"\n" for line in sorted(lines))
 
 
+@pytest.fixture(params=["sendfile", "sendfile refused", "no sendfile"])
+def copying(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How segments are copied: by the kernel (the calls are counted), or through memory where it refuses."""
+    calls: list[int] = []
+    real = os.sendfile
+
+    def sendfile(out_fd: int, in_fd: int, offset: int, count: int) -> int:
+        calls.append(count)
+        if request.param == "sendfile refused":
+            raise OSError(errno.EINVAL, "not for these files")
+        return real(out_fd, in_fd, offset, count)
+
+    if request.param == "no sendfile":
+        monkeypatch.delattr(os, "sendfile")
+    else:
+        monkeypatch.setattr(os, "sendfile", sendfile)
+    return calls
+
+
 @pytest.mark.parametrize("order", ["sorted", "reversed", "shuffled", "line-numbers", "few-runs"])
-def test_any_order_gives_sorted_output(tmp_path: Path, order: str) -> None:
+def test_any_order_gives_sorted_output(tmp_path: Path, order: str, copying: list[int]) -> None:
     if order == "line-numbers":  # row/99 sorts after row/100: runs overlap and are merged
         subjects = [f"row/{n}" for n in range(1, 1200)]
     else:
@@ -62,6 +83,29 @@ def test_any_order_gives_sorted_output(tmp_path: Path, order: str) -> None:
     assert data == _expected(blocks, tmp_path)
     assert count == len(data.splitlines()) == 3 * len(subjects)
     assert not list(tmp_path.glob("*.spool"))
+
+
+def test_a_stray_chunk_is_copied_not_merged(tmp_path: Path, copying: list[int]) -> None:
+    """Group 100's measures come after group 99's but sort between groups 10 and 11.
+
+    Chunks of rows (as worker processes write them, one file each) arrive in
+    source order; the stray chunk overlaps no other chunk, so every chunk is
+    copied whole, in sorted order, and nothing is merged line by line.
+    """
+    chunks = [[f"measure/{g}-{n:02d}" for n in range(i, i + 10)] for g in (10, 11) for i in (1, 11)]
+    chunks.append([f"measure/100-{n:02d}" for n in range(1, 11)])
+    sink = GraphSink("g", NamedNode("https://kg.example.jp/graph/g"), tmp_path)
+    blocks = []
+    for i, chunk in enumerate(chunks):
+        triples = [t for subject in chunk for t in _triples(subject)]
+        blocks.append(triples)
+        block = sorted_block(_lines(triples))
+        path = tmp_path / f"chunk-{i}.nt"
+        path.write_bytes(block.data)
+        sink.add_segment(b"lane", Segment(path, 0, len(block.data), block.first, block.last, block.count))
+    assert sink.finish(tmp_path / "g.nt") == 150
+    assert (tmp_path / "g.nt").read_bytes() == _expected(blocks, tmp_path)
+    assert len(copying) == (5 if hasattr(os, "sendfile") else 0)  # one call a chunk: none merged
 
 
 def test_mixed_namespaces_in_one_block(tmp_path: Path) -> None:

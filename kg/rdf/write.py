@@ -4,11 +4,12 @@ Sorted N-Triples without a global sort: triples arrive in groups (one per
 measure); each group is split by subject namespace (``…/measure/``,
 ``…/kpi/`` …) into *blocks*, each block sorted on its own and spooled to its
 namespace's file. Blocks that arrive in order extend a *run*, indexed by its
-first and last subject. If the runs, ordered by their first subject, do not
-overlap, writing them in that order gives the sorted file — the common case
-(measures come in ID order), costing one small sort per block and memory for
-a handful of runs. Overlapping blocks (possible only for IDs that are prefixes of one
-another, like 06-22 and 06-220) fall back to sorting all lines in memory. The other formats are
+first and last subject. Segments whose subject ranges overlap no other are
+copied in the order of their first subject — the common case (measures come
+in ID order), costing one small sort per block and memory for a handful of
+runs. Overlapping segments (the lineage links added after an edition's
+measures; line numbers as text, ``row/99`` > ``row/100``; IDs that are prefixes
+of one another, like 06-22 and 06-220) are merged a window at a time. The other formats are
 produced by streaming the sorted N-Triples back: Turtle and TriG through
 pyoxigraph's writers (with the build's prefixes), JSON-LD one compacted node per
 subject (:mod:`kg.rdf.jsonld`). No format holds the dataset in memory, and every
@@ -20,9 +21,12 @@ output folder only when complete.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import dataclasses
-import heapq
+import itertools
 import json
+import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,7 +41,7 @@ from kg.rdf.jsonld import write_dataset_jsonld
 from kg.vocabulary import PREFIXES
 
 FORMATS = ("nt", "ttl", "trig", "jsonld")
-_MAX_MERGE = 32  # runs merged from disk at once (each holds a file open)
+_MAX_MERGE = 32  # segments merged from disk at once (each holds a file open)
 
 
 @dataclass(frozen=True)
@@ -208,74 +212,123 @@ class GraphSink:
     def finish(self, target: Path) -> int:
         """Write the sorted N-Triples to ``target``; return the number of triples.
 
-        Runs whose subject ranges don't overlap are copied as they are; runs
-        that overlap (line numbers as text: ``row/99`` > ``row/100``) are
-        merged line by line, reading each run in chunks.
+        Segments whose subject ranges overlap no other are copied as they are
+        (by the kernel, where it can); segments that overlap (line numbers as
+        text: ``row/99`` > ``row/100``; measure IDs such as ``10-0900`` …
+        ``100-0001`` … ``11-0001``) are merged line by line, reading each in
+        chunks. Overlaps are looked for segment by segment, not run by run: one
+        stray segment then costs a merge of its neighbours, not of the whole lane.
         """
         self.close()
         try:
-            with target.open("wb", buffering=1 << 20) as dst:
-                for cluster in _clusters(self._runs):
-                    if len(cluster) == 1:
-                        for seg in cluster[0].segments:
-                            _copy(seg, dst)
-                        continue
-                    if len(cluster) <= _MAX_MERGE:
-                        merged: Iterable[bytes] = heapq.merge(*(_run_lines(r) for r in cluster))
-                    else:  # measures far out of ID order: sort this stretch in memory
-                        merged = sorted(line for r in cluster for line in _run_lines(r))
-                    previous = None
-                    for line in merged:
-                        if line == previous:
-                            self.triples -= 1  # the same triple in two blocks
-                        else:
-                            dst.write(line)
-                            previous = line
+            with target.open("wb", buffering=0) as dst:  # unbuffered: copies and merges write whole chunks
+                for group in _overlapping(self._runs):
+                    if len(group) == 1 and len(group[0]) == 1:
+                        _copy(group[0][0], dst)
+                    else:
+                        self.triples -= _merge(group, dst)
         finally:
             for lane in self._lanes.values():
                 lane.path.unlink(missing_ok=True)
         return self.triples
 
 
-def _clusters(runs: list[_Run]) -> list[list[_Run]]:
-    """Runs ordered by first subject, grouped where their subject ranges overlap."""
-    clusters: list[list[_Run]] = []
+def _overlapping(runs: list[_Run]) -> list[list[list[Segment]]]:
+    """Segments grouped where their subject ranges overlap, ordered by first subject.
+
+    Each group is given as its runs' segments (a list per run, in order): the
+    segments of one run never overlap, so each list is one sorted stream.
+    """
+    segments = ((seg, i) for i, run in enumerate(runs) for seg in run.segments)
+    tagged = sorted(segments, key=lambda t: t[0].first)
+    groups: list[dict[int, list[Segment]]] = []
     last = b""
-    for run in sorted(runs, key=lambda r: r.first):
-        if clusters and run.first <= last:
-            clusters[-1].append(run)
-            last = max(last, run.last)
+    for seg, run in tagged:
+        if groups and seg.first <= last:
+            groups[-1].setdefault(run, []).append(seg)
+            last = max(last, seg.last)
         else:
-            clusters.append([run])
-            last = run.last
-    return clusters
+            groups.append({run: [seg]})
+            last = seg.last
+    return [list(group.values()) for group in groups]
+
+
+def _merge(streams: list[list[Segment]], dst: IO[bytes]) -> int:
+    """Merge sorted streams of segments into ``dst``, each line once; return how many lines were repeats.
+
+    A window at a time: up to a megabyte of lines from each stream, of which every
+    line up to the smallest of the streams' last lines is written, sorted (``list.sort``
+    merges sorted stretches in C, far faster than a heap a line at a time); the
+    rest waits for the next window. Streams far out of ID order (too many to
+    hold a file open each) are sorted in memory instead.
+    """
+    if len(streams) > _MAX_MERGE:
+        lines = sorted(line for segs in streams for seg in segs for chunk in _chunks(seg) for line in chunk)
+        unique = list(dict.fromkeys(lines))
+        _write_lines(dst, unique)
+        return len(lines) - len(unique)
+    readers = [itertools.chain.from_iterable(_chunks(seg) for seg in segs) for segs in streams]
+    buffers: list[list[bytes]] = [[] for _ in readers]
+    open_ = [True] * len(readers)  # the stream may hold more than its buffer
+    repeats, previous = 0, b""
+    while True:
+        for i, reader in enumerate(readers):
+            if open_[i] and not buffers[i]:
+                buffers[i] = next(reader, [])
+                open_[i] = bool(buffers[i])
+        tails = [buffers[i][-1] for i in range(len(readers)) if open_[i]]
+        window: list[bytes] = []
+        for i, buf in enumerate(buffers):
+            cut = bisect.bisect_right(buf, min(tails)) if tails else len(buf)
+            window += buf[:cut]
+            buffers[i] = buf[cut:]
+        if not window:
+            return repeats
+        window.sort()
+        unique = list(dict.fromkeys(window))
+        if unique[0] == previous:  # the last line of the window before
+            unique.pop(0)
+        repeats += len(window) - len(unique)
+        if unique:
+            _write_lines(dst, unique)
+            previous = unique[-1]
+
+
+def _write_lines(dst: IO[bytes], lines: list[bytes]) -> None:
+    dst.write(b"\n".join(lines) + b"\n" if lines else b"")
+
+
+def _chunks(seg: Segment) -> Iterator[list[bytes]]:
+    """The lines of one segment (without their ends), a megabyte at a time."""
+    with seg.path.open("rb") as src:
+        src.seek(seg.offset)
+        left, rest = seg.length, b""
+        while left > 0:
+            chunk = src.read(min(left, 1 << 20))
+            if not chunk:
+                raise OSError(f"spool file {seg.path} ended early")
+            left -= len(chunk)
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            if lines:
+                yield lines
 
 
 def _copy(seg: Segment, dst: IO[bytes]) -> None:
+    """Append a segment to ``dst``: by ``os.sendfile`` where the system has it (as :mod:`shutil` does)."""
     with seg.path.open("rb") as src:
-        src.seek(seg.offset)
-        left = seg.length
+        offset, left = seg.offset, seg.length
+        if hasattr(os, "sendfile"):
+            with contextlib.suppress(OSError):  # not for these files here: copied through memory below
+                while left > 0 and (sent := os.sendfile(dst.fileno(), src.fileno(), offset, left)):
+                    offset, left = offset + sent, left - sent
+        src.seek(offset)
         while left > 0:
             chunk = src.read(min(left, 1 << 20))
             if not chunk:
                 raise OSError(f"spool file {seg.path} ended early")
             dst.write(chunk)
             left -= len(chunk)
-
-
-def _run_lines(run: _Run) -> Iterator[bytes]:
-    """The lines (with their ends) of one run, read segment by segment in chunks."""
-    for seg in run.segments:
-        with seg.path.open("rb") as src:
-            src.seek(seg.offset)
-            left, rest = seg.length, b""
-            while left > 0:
-                chunk = src.read(min(left, 1 << 20))
-                left -= len(chunk)
-                lines = (rest + chunk).split(b"\n")
-                rest = lines.pop()
-                for line in lines:
-                    yield line + b"\n"
 
 
 #: One written graph, as listed in ``manifest.json``: name, IRI, triple count, files by format.
