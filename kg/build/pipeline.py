@@ -28,7 +28,7 @@ from kg.files import FolderLock, make_shareable, replace_folder
 from kg.findings import Report
 from kg.harvest import FOLDER, GRAPH_FILE, GRAPH_NAME
 from kg.manifest import EditionEntry, Manifest
-from kg.rdf.lineage import lineage_links, lineage_triples, merge_triples
+from kg.rdf.lineage import lineage_lines, lineage_links, merge_triples
 from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
 from kg.rdf.terms import Minter
@@ -154,7 +154,7 @@ def _build_locked(
             shutil.rmtree(stage / ".chunks", ignore_errors=True)
         lineage = GraphSink("lineage", minter.graph("lineage"), stage)
         sinks.append(lineage)
-        lineage.add_stream(lineage_triples(minter, book.new))
+        lineage.add_lines(b"lineage", lineage_lines(minter, book.new))
         lineage.add_block(merge_triples(minter, book.merges))
         finished.append((finish_graph(stage, lineage), _reference_prefixes(minter)))
         harvested = _harvested_graph(settings.data_dir)
@@ -267,7 +267,7 @@ class _Run:
         sink.add_block(mapper.content_triples(summary.measures, summary.groups))
         assigned, lineage_findings = self.book.add_edition(meta.key, names, positions)
         self.report.extend(lineage_findings)
-        sink.add_stream(lineage_links(self.minter, meta.key, assigned))
+        sink.add_lines(b"measure", lineage_links(self.minter, meta.key, assigned))
         return summary
 
     def _collect(

@@ -51,22 +51,28 @@ class MergeLike(Protocol):
     def into_id(self) -> str: ...
 
 
-def lineage_links(minter: Minter, edition: str, lineages: Mapping[str, LineageLike]) -> Iterator[Triple]:
-    """``measure kg:lineage L`` for every measure (by ID) of ``edition``, as a stream (one per measure)."""
-    link = kg("lineage")
+def lineage_links(minter: Minter, edition: str, lineages: Mapping[str, LineageLike]) -> Iterator[str]:
+    """``measure kg:lineage L`` for every measure (by ID) of ``edition``: N-Triples lines, one per measure.
+
+    Lines, as :meth:`kg.rdf.plan.PlanMapper.measure_lanes` writes its measures
+    (terms pyoxigraph rendered, joined): one per measure of a large edition.
+    """
+    link = str(kg("lineage"))
     for measure_id, lin in lineages.items():
-        yield Triple(minter.measure(edition, measure_id), link, minter.lineage(lin.edition, lin.measure_id))
+        yield f"{minter.measure(edition, measure_id)} {link} {minter.lineage(lin.edition, lin.measure_id)} ."
 
 
-def lineage_triples(minter: Minter, lineages: Iterable[LineageLike]) -> Iterator[Triple]:
-    """The lineage resources: identifier, first edition, and the name they started under (a stream)."""
+def lineage_lines(minter: Minter, lineages: Iterable[LineageLike]) -> Iterator[str]:
+    """The lineage resources as N-Triples lines: identifier, first edition, the name they started under."""
+    a, kind, identifier = str(RDF_TYPE), str(kg("MeasureLineage")), str(_IDENTIFIER)
+    first, label = str(kg("firstEdition")), str(RDFS_LABEL)
     for lin in lineages:
         s = minter.lineage(lin.edition, lin.measure_id)
-        yield Triple(s, RDF_TYPE, kg("MeasureLineage"))
-        yield Triple(s, _IDENTIFIER, Literal(lin.key))
-        yield Triple(s, kg("firstEdition"), minter.edition(lin.edition))
+        yield f"{s} {a} {kind} ."
+        yield f"{s} {identifier} {Literal(lin.key)} ."
+        yield f"{s} {first} {minter.edition(lin.edition)} ."
         if lin.name:
-            yield Triple(s, RDFS_LABEL, ja(lin.name))
+            yield f"{s} {label} {ja(lin.name)} ."
 
 
 def merge_triples(minter: Minter, merges: Iterable[MergeLike]) -> list[Triple]:

@@ -168,11 +168,11 @@ class GraphSink:
         for key, lines in by_lane.items():
             self.add_sorted(key, _sorted(lines))
 
-    def add_stream(self, triples: Iterable[Triple], batch: int = 20_000) -> None:
-        """Add a long stream of triples (one per measure …) a batch at a time, never all in memory."""
-        it = iter(triples)
+    def add_lines(self, key: bytes, lines: Iterable[str], batch: int = 20_000) -> None:
+        """Add a long stream of N-Triples lines (see :func:`sorted_block`) to lane ``key``, in batches."""
+        it = iter(lines)
         while chunk := list(islice(it, batch)):
-            self.add_block(chunk)
+            self.add_sorted(key, sorted_block(chunk))
 
     def add_sorted(self, key: bytes, block: SortedBlock) -> None:
         """Add one block already sorted (see :func:`sorted_block`), spooled to ``key``'s file."""
