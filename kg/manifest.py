@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -125,9 +126,14 @@ class Manifest:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
-    def write(self, build_dir: Path) -> Path:
-        """Write ``build_dir/manifest.json`` atomically, with the SHA-256 of every file it lists."""
-        hashes = {name: sha256_file(build_dir / name) for name in self.file_names}
+    def write(self, build_dir: Path, known: Mapping[str, str] | None = None) -> Path:
+        """Write ``build_dir/manifest.json`` atomically, with the SHA-256 of every file it lists.
+
+        ``known`` are digests already worked out (by a :class:`Digests`, or by the
+        process that wrote the file), by file name; the others are computed here.
+        """
+        known = known or {}
+        hashes = {name: known.get(name) or sha256_file(build_dir / name) for name in self.file_names}
         path = build_dir / FILE_NAME
         write_text_atomic(path, replace(self, hashes=hashes).to_json())
         return path
@@ -200,6 +206,31 @@ def sha256_file(path: Path) -> str:
         while block := fh.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+class Digests:
+    """The SHA-256 of finished files, worked out in a thread while the build goes on.
+
+    Reading a file and hashing it release the GIL, so a large build's gigabytes
+    are hashed beside its other work rather than after it. Give a file only
+    once it is final.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-sha256")
+        self._futures: dict[str, Future[str]] = {}
+
+    def add(self, path: Path) -> None:
+        """Start hashing ``path`` (known by its name, as the manifest lists it)."""
+        self._futures[path.name] = self._pool.submit(sha256_file, path)
+
+    def results(self) -> dict[str, str]:
+        """Every digest, by file name, once worked out (a file that could not be read raises here)."""
+        return {name: future.result() for name, future in self._futures.items()}
+
+    def close(self) -> None:
+        """Stop: digests not started are dropped (a build that stops early needs none)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _count_lines(path: Path) -> int:

@@ -3,7 +3,9 @@
 The build maps rows in forked workers (they need the edition's context and
 start at once); validation and the writers of the derived formats use workers
 forked from a fresh server process (:func:`fresh_context`), which keeps them
-small. Either way a worker must never outlive the build: :func:`kill_pool` ends
+small; a task over the build's findings (the review) runs in a forked child
+(:class:`Forked`), which shares them rather than being sent them. Either way a
+worker must never outlive the build: :func:`kill_pool` ends
 a pool's workers now, and :func:`quiet_worker` (a pool's initializer) makes a
 worker leave interruptions to the build process and die with it. A worker that
 dies itself (killed by the system) becomes :class:`~kg.errors.WorkerDied`
@@ -19,15 +21,17 @@ import multiprocessing.context
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
 
 from kg.errors import WorkerDied
 
 _PRELOAD: list[str] = []
+T = TypeVar("T")
 
 
 def fresh_context(preload: str) -> multiprocessing.context.BaseContext:
@@ -86,10 +90,14 @@ def worker_deaths(what: str) -> Iterator[None]:
     try:
         yield
     except BrokenProcessPool as exc:
-        raise WorkerDied(
-            f"a worker process {what} died before it finished (killed, perhaps for want of memory);"
-            " nothing was written"
-        ) from exc
+        raise _died(what) from exc
+
+
+def _died(what: str) -> WorkerDied:
+    return WorkerDied(
+        f"a worker process {what} died before it finished (killed, perhaps for want of memory);"
+        " nothing was written"
+    )
 
 
 def kill_pool(pool: ProcessPoolExecutor) -> None:
@@ -117,3 +125,65 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     if manager is not None:
         manager.join(5)
+
+
+class Forked(Generic[T]):
+    """``task()`` run in a forked child process while this one goes on; :meth:`wait` gives its result.
+
+    The child shares this process's memory (copy on write), so a task over a
+    large build's data (the review over its findings) needs nothing pickled but
+    its outcome. Fork only where it is safe: on Linux, and with no other thread
+    running (the caller's duty: start threads after this). Elsewhere the task
+    runs in this process when waited for.
+    """
+
+    def __init__(self, task: Callable[[], T], what: str) -> None:
+        self._task, self._what = task, what
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._reader: Connection | None = None
+        if sys.platform.startswith("linux"):
+            context = multiprocessing.get_context("fork")
+            self._reader, writer = context.Pipe(duplex=False)
+            self._process = context.Process(target=_run_forked, args=(task, writer), daemon=True)
+            self._process.start()
+            writer.close()
+
+    def wait(self) -> T:
+        """The task's result; its exception is raised here, and a child that died is :class:`WorkerDied`."""
+        if self._process is None or self._reader is None:
+            return self._task()
+        try:
+            ok, value = self._reader.recv()
+            self._process.join(5)  # it ends as soon as it has sent
+        except EOFError:
+            raise _died(self._what) from None
+        finally:
+            self.cancel()
+        if not ok:
+            raise value
+        result: T = value
+        return result
+
+    def cancel(self) -> None:
+        """End the child now if it still runs (a no-op after :meth:`wait`)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._process = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+
+def _run_forked(task: Callable[[], object], conn: Connection) -> None:
+    quiet_worker()
+    try:
+        outcome: tuple[bool, object] = (True, task())
+    except BaseException as exc:  # raised again in the parent
+        outcome = (False, exc)
+    try:
+        conn.send(outcome)
+    except Exception as exc:  # an outcome that does not pickle: say what it was
+        conn.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
+    conn.close()

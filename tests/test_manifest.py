@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ConfigError
-from kg.manifest import FORMAT, EditionEntry, GraphEntry, Manifest, read, verify
+from kg.manifest import FORMAT, Digests, EditionEntry, GraphEntry, Manifest, read, verify
 
 
 def _manifest() -> Manifest:
@@ -160,3 +160,27 @@ def test_verify_checks_the_triple_counts(tmp_path: Path) -> None:
     _rewrite(path, lambda d: d["graphs"][1].update(triples=6))
     with pytest.raises(ConfigError, match=r"5 triples, the manifest .* says 6"):
         verify(read(tmp_path))
+
+
+def test_digests_worked_out_beside_the_build_are_the_files_own(tmp_path: Path) -> None:
+    """A build hashes its large files in a thread as they are finished, and hands the digests over."""
+    path = _written(tmp_path)
+    expected = json.loads(path.read_text(encoding="utf-8"))["sha256"]
+    digests = Digests()
+    for name in ("plan-2023.nt", "ontology.nt"):
+        digests.add(tmp_path / name)
+    known = digests.results()
+    digests.close()
+    assert known == {name: expected[name] for name in ("plan-2023.nt", "ontology.nt")}
+    path.unlink()
+    _manifest().write(tmp_path, known)  # the other files are hashed here
+    assert json.loads(path.read_text(encoding="utf-8"))["sha256"] == expected
+    verify(read(tmp_path))
+
+
+def test_a_digest_of_a_file_that_cannot_be_read_fails_when_asked_for(tmp_path: Path) -> None:
+    digests = Digests()
+    digests.add(tmp_path / "gone.nt")
+    with pytest.raises(FileNotFoundError):
+        digests.results()
+    digests.close()

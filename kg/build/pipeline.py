@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Triple, parse
@@ -27,7 +28,8 @@ from kg.errors import ConfigError, InputError, Position
 from kg.files import FolderLock, make_shareable, replace_folder
 from kg.findings import Report
 from kg.harvest import FOLDER, GRAPH_FILE, GRAPH_NAME
-from kg.manifest import EditionEntry, Manifest
+from kg.manifest import Digests, EditionEntry, Manifest
+from kg.processes import Forked
 from kg.rdf.lineage import lineage_lines, lineage_links, merge_triples
 from kg.rdf.plan import PlanMapper
 from kg.rdf.reference import law_triples, organization_triples
@@ -141,6 +143,8 @@ def _build_locked(
     except OSError as exc:
         raise ConfigError(f"{target.parent}: cannot write the output folder here: {exc.strerror}") from None
     sinks: list[GraphSink] = []
+    review: Forked[int] | None = None
+    digests: Digests | None = None
     try:
         make_shareable(stage)  # it becomes the published build folder
         finished: list[tuple[GraphFile, dict[str, str]]] = []  # each graph with its prefixes
@@ -149,9 +153,16 @@ def _build_locked(
             sink = GraphSink(f"plan-{meta.key}", minter.plan_graph(meta.key), stage)
             sinks.append(sink)
             summaries.append(run.edition(meta, sink))
+        if report.valid:
+            # Every inference to review is known now (validation adds none): the review is
+            # written by a forked child, which shares the findings, while the graphs are finished.
+            task = partial(write_review, stage, report, _scope_statements(metas))
+            review = Forked(task, "writing the review")
+        digests = Digests()  # a thread: started only after the fork
+        for meta, sink in zip(metas, sinks, strict=True):
             progress(f"writing {sink.name} (nt)", 0, None)
             finished.append((finish_graph(stage, sink), _plan_prefixes(minter, meta.key)))
-            shutil.rmtree(stage / ".chunks", ignore_errors=True)
+        shutil.rmtree(stage / ".chunks", ignore_errors=True)
         lineage = GraphSink("lineage", minter.graph("lineage"), stage)
         sinks.append(lineage)
         lineage.add_lines(b"lineage", lineage_lines(minter, book.new))
@@ -172,6 +183,8 @@ def _build_locked(
         onto = GraphSink("ontology", minter.graph("ontology"), stage)
         onto.add_block(_ontology_triples())
         finished.insert(0, (finish_graph(stage, onto), {}))
+        for graph, _ in finished:
+            digests.add(stage / graph.files["ntriples"])
         graphs, files, tasks = derived_formats(stage, finished, formats, _reference_prefixes(minter))
         # A large build writes Turtle, TriG and JSON-LD in worker processes while it validates.
         writers = Writers(tasks, triples=sum(g.triples for g, _ in finished))
@@ -189,14 +202,19 @@ def _build_locked(
         finally:
             writers.cancel()
         progress("writing the review", 0, None)
-        reviews = write_review(stage, report, _scope_statements(metas))
+        assert review is not None  # the report was valid after the editions, and still is
+        reviews = review.wait()
         files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
-        write_manifest(stage, _manifest(settings, graphs, files, metas))
+        write_manifest(stage, _manifest(settings, graphs, files, metas), digests.results())
         replace_folder(stage, target)
         return BuildResult(
             target, report, summaries, graphs, written=True, validated=validated, reviews=reviews
         )
     finally:
+        if review is not None:
+            review.cancel()
+        if digests is not None:
+            digests.close()
         for sink in sinks:
             sink.close()
         shutil.rmtree(stage, ignore_errors=True)

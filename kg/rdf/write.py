@@ -27,7 +27,7 @@ import dataclasses
 import itertools
 import json
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -440,5 +440,5 @@ def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def write_manifest(directory: Path, manifest: Manifest) -> None:
-    manifest.write(directory)
+def write_manifest(directory: Path, manifest: Manifest, known: Mapping[str, str] | None = None) -> None:
+    manifest.write(directory, known)
