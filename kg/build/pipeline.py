@@ -158,16 +158,23 @@ def _build_locked(
             # written by a forked child, which shares the findings, while the graphs are finished.
             task = partial(write_review, stage, report, _scope_statements(metas))
             review = Forked(task, "writing the review")
-        digests = Digests()  # a thread: started only after the fork
+        digests = hashing = Digests()  # a thread: started only after the fork
+
+        def finish(sink: GraphSink, prefixes: dict[str, str]) -> tuple[GraphFile, dict[str, str]]:
+            """Finish a graph's N-Triples, and hash them beside the rest of the build: they are final."""
+            graph = finish_graph(stage, sink)
+            hashing.add(stage / graph.files["ntriples"])
+            return graph, prefixes
+
         for meta, sink in zip(metas, sinks, strict=True):
             progress(f"writing {sink.name} (nt)", 0, None)
-            finished.append((finish_graph(stage, sink), _plan_prefixes(minter, meta.key)))
+            finished.append(finish(sink, _plan_prefixes(minter, meta.key)))
         shutil.rmtree(stage / ".chunks", ignore_errors=True)
         lineage = GraphSink("lineage", minter.graph("lineage"), stage)
         sinks.append(lineage)
         lineage.add_lines(b"lineage", lineage_lines(minter, book.new))
         lineage.add_block(merge_triples(minter, book.merges))
-        finished.append((finish_graph(stage, lineage), _reference_prefixes(minter)))
+        finished.append(finish(lineage, _reference_prefixes(minter)))
         harvested = _harvested_graph(settings.data_dir)
         if harvested is not None:
             # A catalog harvested into the data folder (kg harvest egov) stays in every rebuild.
@@ -175,16 +182,14 @@ def _build_locked(
             egov = GraphSink(name, minter.graph(name), stage)
             sinks.append(egov)
             egov.add_block(_harvested_triples(path))
-            finished.append((finish_graph(stage, egov), _reference_prefixes(minter)))
+            finished.append(finish(egov, _reference_prefixes(minter)))
         ref = GraphSink("reference", minter.graph("reference"), stage)
         ref.add_block(organization_triples(minter, gazetteer))
         ref.add_block(law_triples(minter, laws, ((m.decided, m.layout) for m in metas)))
-        finished.insert(0, (finish_graph(stage, ref), _reference_prefixes(minter)))
+        finished.insert(0, finish(ref, _reference_prefixes(minter)))
         onto = GraphSink("ontology", minter.graph("ontology"), stage)
         onto.add_block(_ontology_triples())
-        finished.insert(0, (finish_graph(stage, onto), {}))
-        for graph, _ in finished:
-            digests.add(stage / graph.files["ntriples"])
+        finished.insert(0, finish(onto, {}))
         graphs, files, tasks = derived_formats(stage, finished, formats, _reference_prefixes(minter))
         # A large build writes Turtle, TriG and JSON-LD in worker processes while it validates.
         writers = Writers(tasks, triples=sum(g.triples for g, _ in finished))
@@ -198,14 +203,14 @@ def _build_locked(
                 return BuildResult(target, report, summaries, graphs, written=False, validated=validated)
             if tasks:  # none when the build writes N-Triples only
                 progress(f"writing {', '.join(sorted(set(formats) - {'nt'}))}", 0, None)
-            writers.wait()
+            written = writers.wait()
         finally:
             writers.cancel()
         progress("writing the review", 0, None)
         assert review is not None  # the report was valid after the editions, and still is
         reviews = review.wait()
         files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
-        write_manifest(stage, _manifest(settings, graphs, files, metas), digests.results())
+        write_manifest(stage, _manifest(settings, graphs, files, metas), {**digests.results(), **written})
         replace_folder(stage, target)
         return BuildResult(
             target, report, summaries, graphs, written=True, validated=validated, reviews=reviews

@@ -205,17 +205,18 @@ BACKGROUND_TRIPLES = 150_000
 class Writers:
     """Tasks that write the derived formats: started in worker processes now, or run here when waited for.
 
-    Each task is a picklable callable that writes one file into the staging
-    folder. In the background the largest go first (the caller's order), on at
-    most one worker per core; :meth:`cancel` ends them (the build failed
+    Each task is a picklable callable that writes one format's files into the
+    staging folder and returns their SHA-256 (for the manifest). In the
+    background the largest go first (the caller's order), on at most one
+    worker per core; :meth:`cancel` ends them (the build failed
     validation, or stopped), and nothing they wrote outlives the staging folder.
     """
 
-    def __init__(self, tasks: Sequence[Callable[[], None]], triples: int) -> None:
+    def __init__(self, tasks: Sequence[Callable[[], dict[str, str]]], triples: int) -> None:
         """Start ``tasks`` in the background if the build (``triples`` in all graphs) is large."""
         self._tasks = list(tasks)
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[Future[None]] = []
+        self._futures: list[Future[dict[str, str]]] = []
         if triples > BACKGROUND_TRIPLES and self._tasks:
             workers = max(1, min(len(self._tasks), os.cpu_count() or 1))
             context = fresh_context("kg.rdf.write")
@@ -227,22 +228,24 @@ class Writers:
                 self.cancel()
                 raise
 
-    def wait(self) -> None:
-        """Every file written (here, or by the workers); a writer's error is raised here."""
+    def wait(self) -> dict[str, str]:
+        """Every file written (here, or by workers) and its SHA-256, by name; a writer's error is raised."""
+        digests: dict[str, str] = {}
         if self._pool is None:
             for task in self._tasks:
-                task()
+                digests.update(task())
             self._tasks = []
-            return
+            return digests
         try:
             with worker_deaths("writing Turtle, TriG or JSON-LD"):
                 for future in self._futures:
-                    future.result()
+                    digests.update(future.result())
         except BaseException:
             self.cancel()
             raise
         self._pool.shutdown(wait=True)
         self._pool = None
+        return digests
 
     def cancel(self) -> None:
         """End the workers now, if any are left (a no-op after :meth:`wait`)."""

@@ -36,7 +36,7 @@ from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from kg.manifest import GraphEntry, Manifest
+from kg.manifest import GraphEntry, Manifest, sha256_file
 from kg.rdf.jsonld import write_dataset_jsonld
 from kg.vocabulary import PREFIXES
 
@@ -387,23 +387,34 @@ def _quads(directory: Path, graphs: Sequence[GraphFile]) -> Iterator[Quad]:
             yield Quad(t.subject, t.predicate, t.object, name)
 
 
+#: A task that writes files of a derived format and returns their SHA-256, by file name.
+Task = Callable[[], dict[str, str]]
+
+
+def _hashed(write: Callable[[], None], paths: tuple[Path, ...]) -> dict[str, str]:
+    """Run ``write``, then hash what it wrote, there and then (in the writer's process, for the manifest)."""
+    write()
+    return {path.name: sha256_file(path) for path in paths}
+
+
 def derived_formats(
     directory: Path,
     graphs: Sequence[tuple[GraphFile, dict[str, str]]],
     formats: Iterable[str],
     prefixes: dict[str, str],
-) -> tuple[list[GraphFile], dict[str, str], list[Callable[[], None]]]:
+) -> tuple[list[GraphFile], dict[str, str], list[Task]]:
     """The formats derived from finished N-Triples: the graphs' new entries, the dataset's files, the tasks.
 
     ``graphs`` pairs each graph with its prefixes (for its Turtle); ``prefixes``
     are the dataset's (TriG, JSON-LD). The entries and file names are known
     before anything is written (the manifest lists them); each task writes one
-    file and can run in another process (a picklable partial), largest first:
-    JSON-LD, TriG, then each graph's Turtle by size.
+    format's files, returns their SHA-256 for the manifest, and can run in
+    another process (a picklable partial), largest first: JSON-LD, TriG, then
+    each graph's Turtle by size.
     """
     wanted = set(formats)
     entries: list[GraphFile] = []
-    turtle: list[tuple[int, Callable[[], None]]] = []
+    turtle: list[tuple[int, Task]] = []
     for graph, graph_prefixes in graphs:
         if "ttl" not in wanted:
             entries.append(graph)
@@ -411,16 +422,20 @@ def derived_formats(
         ttl = f"{graph.name}.ttl"
         entries.append(dataclasses.replace(graph, files={**graph.files, "turtle": ttl}))
         nt = directory / graph.files["ntriples"]
-        turtle.append((graph.triples, partial(write_turtle, nt, directory / ttl, graph_prefixes)))
+        write = partial(write_turtle, nt, directory / ttl, graph_prefixes)
+        turtle.append((graph.triples, partial(_hashed, write, (directory / ttl,))))
     files: dict[str, str] = {}
-    tasks: list[Callable[[], None]] = []
+    tasks: list[Task] = []
     plain = [g for g, _ in graphs]
     if "trig" in wanted:
-        tasks.append(partial(write_trig, directory, plain, directory / "dataset.trig", prefixes))
-        files["trig"] = "dataset.trig"
+        trig = directory / "dataset.trig"
+        tasks.append(partial(_hashed, partial(write_trig, directory, plain, trig, prefixes), (trig,)))
+        files["trig"] = trig.name
     if "jsonld" in wanted:
-        tasks.insert(0, partial(write_jsonld, directory, plain, prefixes))  # the slowest first
-        files.update({"jsonld": "dataset.jsonld", "jsonld_context": "context.jsonld"})
+        written = (directory / "dataset.jsonld", directory / "context.jsonld")
+        # the slowest first
+        tasks.insert(0, partial(_hashed, partial(write_jsonld, directory, plain, prefixes), written))
+        files.update({"jsonld": written[0].name, "jsonld_context": written[1].name})
     tasks.extend(task for _, task in sorted(turtle, key=lambda pair: -pair[0]))
     return entries, files, tasks
 
