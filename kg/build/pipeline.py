@@ -190,6 +190,10 @@ def _build_locked(
         onto = GraphSink("ontology", minter.graph("ontology"), stage)
         onto.add_block(_ontology_triples())
         finished.insert(0, finish(onto, {}))
+        progress("writing the review", 0, None)
+        # Waited for here, before validation and the writers start: its memory (a copy of
+        # the pages it touches) is given back before theirs is taken.
+        reviews = review.wait() if review is not None else 0
         graphs, files, tasks = derived_formats(stage, finished, formats, _reference_prefixes(minter))
         # A large build writes Turtle, TriG and JSON-LD in worker processes while it validates.
         writers = Writers(tasks, triples=sum(g.triples for g, _ in finished))
@@ -206,9 +210,6 @@ def _build_locked(
             written = writers.wait()
         finally:
             writers.cancel()
-        progress("writing the review", 0, None)
-        assert review is not None  # the report was valid after the editions, and still is
-        reviews = review.wait()
         files.update({"review_csv": "review.csv", "review_markdown": "review.md"})
         write_manifest(stage, _manifest(settings, graphs, files, metas), {**digests.results(), **written})
         replace_folder(stage, target)
