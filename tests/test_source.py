@@ -114,7 +114,8 @@ def test_lines_match_universal_newlines_at_any_chunk(monkeypatch: pytest.MonkeyP
         if not data.strip():
             continue
         path = Path("x.txt")
-        s = source._scan(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]), path, None, data)
+        chunks = iter([data[i : i + chunk] for i in range(0, len(data), chunk)])
+        s = source._scan(chunks, path, None, data, lambda: "")
         wrapper = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=None)
         expected = [line[:-1] if line.endswith("\n") else line for line in wrapper]
         assert list(s.lines()) == expected, data

@@ -5,7 +5,7 @@ and UTF-8 with a BOM; a reader that only accepts clean UTF-8 would fail real
 users. UTF-8 is tried first (it is strict, so a success is trustworthy); only
 then is the encoding detected, and the detection is reported as a finding.
 
-A first pass streams the bytes once to hash them and check that they decode;
+A first pass streams the bytes once to check that they decode (a thread hashes them meanwhile);
 :meth:`SourceText.lines` then streams the decoded lines as often as a reader
 needs them. Memory stays flat however large the edition.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from charset_normalizer import from_bytes
 
 from kg.errors import InputError, Position
 from kg.findings import Finding, finding
+from kg.manifest import Digests
 
 #: Encodings we accept from detection. Anything else is more likely binary noise.
 _JAPANESE_ENCODINGS = {"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "iso2022_jp"}
@@ -65,28 +66,33 @@ class SourceText:
 def read_source(path: Path, encoding: str | None = None) -> SourceText:
     """Check ``path`` and return how to read it.
 
-    Raises :class:`InputError` for empty, binary or undecodable files.
+    Raises :class:`InputError` for empty, binary or undecodable files. The file
+    is hashed in a thread while it is checked (hashing and reading release the GIL).
     """
+    digests = Digests()
     try:
-        return _scan(_chunks(path, None), path, encoding, None)
+        digests.add(path)
+        return _scan(_chunks(path, None), path, encoding, None, lambda: digests.results()[path.name])
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", Position(file=str(path))) from exc
+    finally:
+        digests.close()
 
 
 def decode_source(data: bytes, path: Path, encoding: str | None = None) -> SourceText:
     """The same checks on bytes in memory (``path`` names them in messages)."""
-    return _scan([data], path, encoding, data)
+    return _scan([data], path, encoding, data, lambda: hashlib.sha256(data).hexdigest())
 
 
-def _scan(chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes | None) -> SourceText:
+def _scan(
+    chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes | None, sha256: Callable[[], str]
+) -> SourceText:
     where = Position(file=str(path))
-    digest = hashlib.sha256()
     sample = bytearray()
     blank = True
     wide = _wide_encoding(encoding, _head(path, data))  # UTF-16/32: NUL bytes are part of the text
     offset = 0
     for chunk in chunks:
-        digest.update(chunk)
         if wide is None and (nul := chunk.find(b"\x00")) >= 0:
             utf16 = _looks_utf16(bytes(sample) + chunk)
             hint = "; UTF-16 text without a BOM? try --encoding utf-16-le" if utf16 else ""
@@ -121,7 +127,7 @@ def _scan(chunks: Iterable[bytes], path: Path, encoding: str | None, data: bytes
     head = bytes(sample[:65536]).decode(used, errors="ignore")
     if _control_ratio(head) > 0.01:
         raise InputError(_binary_message("it is mostly control characters"), where)
-    return SourceText(path, path.name, digest.hexdigest(), used, tuple(findings), data)
+    return SourceText(path, path.name, sha256(), used, tuple(findings), data)
 
 
 def _line_ends(data: bytes) -> int:
