@@ -84,7 +84,7 @@ def parse_organizations(
         matched = gazetteer.lookup(name)
         if matched is not None:
             org, method = matched
-            found.append(Participation(0, org.id, name, lead, method))
+            found.append(Participation(len(found) + 1, org.id, name, lead, method))
             if method is MatchMethod.ALIAS:
                 findings.append(
                     finding(
@@ -100,7 +100,8 @@ def parse_organizations(
         parts = _segment(key, gazetteer)
         if parts is not None:
             for index, (text, org) in enumerate(parts):
-                found.append(Participation(0, org.id, text, lead and index == 0, MatchMethod.SPLIT))
+                first = lead and index == 0
+                found.append(Participation(len(found) + 1, org.id, text, first, MatchMethod.SPLIT))
             findings.append(
                 finding(
                     "split-organization",
@@ -137,6 +138,7 @@ def _segment(key: str, gazetteer: Gazetteer) -> list[tuple[str, Organization]] |
 
 
 def _deduplicate(found: list[Participation]) -> tuple[Participation, ...]:
+    """Each organisation once (lead if any mention leads), numbered on (``found`` is numbered in order)."""
     kept: dict[str, Participation] = {}
     for item in found:
         first = kept.get(item.org_id)
@@ -144,6 +146,8 @@ def _deduplicate(found: list[Participation]) -> tuple[Participation, ...]:
             kept[item.org_id] = item
         elif item.lead and not first.lead:
             kept[item.org_id] = replace(first, lead=True)
+    if len(kept) == len(found):
+        return tuple(kept.values())  # nothing dropped: the numbers stand (most rows)
     return tuple(replace(item, order=order) for order, item in enumerate(kept.values(), start=1))
 
 
