@@ -41,7 +41,7 @@ from kg.rdf.jsonld import write_dataset_jsonld
 from kg.vocabulary import PREFIXES
 
 FORMATS = ("nt", "ttl", "trig", "jsonld")
-_MAX_MERGE = 32  # segments merged from disk at once (each holds a file open)
+_MAX_MERGE = 32  # sorted streams (runs) merged from disk at once (each holds a file open)
 
 
 @dataclass(frozen=True)
@@ -215,8 +215,8 @@ class GraphSink:
         Segments whose subject ranges overlap no other are copied as they are
         (by the kernel, where it can); segments that overlap (line numbers as
         text: ``row/99`` > ``row/100``; measure IDs such as ``10-0900`` …
-        ``100-0001`` … ``11-0001``) are merged line by line, reading each in
-        chunks. Overlaps are looked for segment by segment, not run by run: one
+        ``100-0001`` … ``11-0001``) are merged, reading each a megabyte at a
+        time (:func:`_merge`). Overlaps are looked for segment by segment, not run by run: one
         stray segment then costs a merge of its neighbours, not of the whole lane.
         """
         self.close()
@@ -277,9 +277,10 @@ def _merge(streams: list[list[Segment]], dst: IO[bytes]) -> int:
                 buffers[i] = next(reader, [])
                 open_[i] = bool(buffers[i])
         tails = [buffers[i][-1] for i in range(len(readers)) if open_[i]]
+        bound = min(tails) if tails else None  # None: every stream is read to its end
         window: list[bytes] = []
         for i, buf in enumerate(buffers):
-            cut = bisect.bisect_right(buf, min(tails)) if tails else len(buf)
+            cut = len(buf) if bound is None else bisect.bisect_right(buf, bound)
             window += buf[:cut]
             buffers[i] = buf[cut:]
         if not window:
