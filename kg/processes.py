@@ -133,15 +133,16 @@ class Forked(Generic[T]):
     The child shares this process's memory (copy on write), so a task over a
     large build's data (the review over its findings) needs nothing pickled but
     its outcome. Fork only where it is safe: on Linux, and with no other thread
-    running (the caller's duty: start threads after this). Elsewhere the task
-    runs in this process when waited for.
+    running (the caller's duty: start threads after this). Elsewhere, or when
+    not ``background`` (a task too small to be worth a process), the task runs
+    in this process when waited for.
     """
 
-    def __init__(self, task: Callable[[], T], what: str) -> None:
+    def __init__(self, task: Callable[[], T], what: str, *, background: bool = True) -> None:
         self._task, self._what = task, what
         self._process: multiprocessing.process.BaseProcess | None = None
         self._reader: Connection | None = None
-        if sys.platform.startswith("linux"):
+        if background and sys.platform.startswith("linux"):
             context = multiprocessing.get_context("fork")
             self._reader, writer = context.Pipe(duplex=False)
             self._process = context.Process(target=_run_forked, args=(task, writer), daemon=True)

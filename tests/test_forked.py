@@ -82,3 +82,10 @@ def test_where_fork_is_not_safe_the_task_runs_here_when_waited_for(monkeypatch: 
     forked = Forked(lambda: ran.append(threading.get_ident()) or 7, "writing the review")
     assert ran == [] and children(os.getpid()) == []
     assert forked.wait() == 7 and ran == [threading.get_ident()]
+
+
+def test_a_task_not_worth_a_process_runs_here_when_waited_for() -> None:
+    ran: list[int] = []
+    forked = Forked(lambda: ran.append(os.getpid()) or 7, "writing the review", background=False)
+    assert ran == [] and [c for c in children(os.getpid()) if alive(c)] == []
+    assert forked.wait() == 7 and ran == [os.getpid()]

@@ -51,6 +51,8 @@ Validator = Callable[[Path, list[GraphFile], Report], None]
 Progress = Callable[[str, int, int | None], None]
 #: Rows between two progress calls.
 _PROGRESS_EVERY = 100
+#: Above this many findings the review is written by a forked child while the graphs are finished.
+BACKGROUND_FINDINGS = 10_000
 
 
 def _silent(step: str, done: int, total: int | None) -> None:
@@ -157,7 +159,7 @@ def _build_locked(
             # Every inference to review is known now (validation adds none): the review is
             # written by a forked child, which shares the findings, while the graphs are finished.
             task = partial(write_review, stage, report, _scope_statements(metas))
-            review = Forked(task, "writing the review")
+            review = Forked(task, "writing the review", background=len(report) > BACKGROUND_FINDINGS)
         digests = hashing = Digests()  # a thread: started only after the fork
 
         def finish(sink: GraphSink, prefixes: dict[str, str]) -> tuple[GraphFile, dict[str, str]]:
