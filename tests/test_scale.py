@@ -5,14 +5,19 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Generator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from kg.build import pipeline
 from kg.build.pipeline import build
+from kg.build.work import Context, Mapped
 from kg.config import load_settings
+from kg.rdf.write import GraphSink
 from kg.read.edition import load_edition_meta
+from kg.read.table import TableReading
 from tests.paths import ROOT, pin, seed_layout
 from tests.processes import alive, descendants, parent_of
 
@@ -155,3 +160,54 @@ def _forkserver_worker(pid: int) -> bool:
         return parent is not None and b"forkserver" in Path(f"/proc/{parent}/cmdline").read_bytes()
     except OSError:
         return False
+
+
+@pytest.mark.parametrize("variant", ["duplicate IDs", "CRLF", "CR", "cp932", "BOM"])
+def test_workers_reading_their_own_rows_give_what_one_process_gives(
+    synthetic: Path, tmp_path: Path, variant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large edition's workers read their own stretches of the source: the findings, their order
+    and every file are those of one process reading it, whatever the line ends and the encoding,
+    and a measure ID seen before (in another worker's stretch) is still caught."""
+    data = tmp_path / "data"
+    edition = data / "editions" / "2099"
+    edition.mkdir(parents=True)
+    toml = (synthetic / "editions" / "2099" / "edition.toml").read_text(encoding="utf-8")
+    lines = (synthetic / "editions" / "2099" / "edition.txt").read_text(encoding="utf-8").split("\n")
+    rows = [i for i, line in enumerate(lines) if line[:2].isdigit()]
+    encoding, end = "utf-8", "\n"
+    if variant == "duplicate IDs":  # rows 300 and 500 take the IDs of rows 5 and 300
+        for copy, of in ((rows[300], rows[5]), (rows[500], rows[300])):
+            lines[copy] = lines[of].split("\t", 1)[0] + "\t" + lines[copy].split("\t", 1)[1]
+    elif variant in ("CRLF", "CR"):
+        end = "\r\n" if variant == "CRLF" else "\r"
+    else:
+        encoding = {"cp932": "cp932", "BOM": "utf-8-sig"}[variant]
+        toml = toml.replace('source = "edition.txt"\n', f'source = "edition.txt"\nencoding = "{encoding}"\n')
+    (edition / "edition.toml").write_text(toml, encoding="utf-8")
+    (edition / "edition.txt").write_bytes(end.join(lines).encode(encoding, errors="replace"))
+    pin(edition)
+    settings = load_settings(ROOT).with_overrides(data_dir=data)
+    one = build(settings, out_dir=tmp_path / "one", formats=("nt",), jobs=1)
+    sliced: list[int] = []
+    original = pipeline.map_slices
+
+    def spy(ctx: Context, table: TableReading, jobs: int, sink: GraphSink) -> Generator[Mapped]:
+        sliced.append(jobs)
+        return original(ctx, table, jobs, sink)
+
+    monkeypatch.setattr(pipeline, "map_slices", spy)
+    two = build(settings, out_dir=tmp_path / "two", formats=("nt",), jobs=2)
+    assert sliced == [2]  # the workers read their own rows
+    assert [str(f) for f in one.report] == [str(f) for f in two.report]
+    if variant == "duplicate IDs":
+        assert not one.written and not two.written
+        duplicates = [f for f in two.report.errors if f.code == "duplicate-measure-id"]
+        assert [(f.position.line, f.values["first_line"]) for f in duplicates] == [
+            (rows[300] + 1, rows[5] + 1),
+            (rows[500] + 1, rows[5] + 1),
+        ]
+        return
+    assert one.written and two.written, [str(f) for f in two.report.errors][:3]
+    for name in (f"{GRAPH}.nt", "lineage.nt", "review.csv", "manifest.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name

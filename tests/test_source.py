@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 from kg.errors import InputError
+from kg.read import source
 from kg.read.source import decode_source, read_source
 
 TEXT = "施策番号\t施策名\n03-01\t民主主義的な価値に基づいた人間中心のAI原則\n"
@@ -102,9 +105,6 @@ def test_missing_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
 def test_lines_match_universal_newlines_at_any_chunk(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
     import io
-    import random
-
-    import kg.read.source as source
 
     monkeypatch.setattr(source, "_CHUNK", chunk)
     rng = random.Random(chunk)
@@ -128,3 +128,49 @@ def test_decode_error_line_with_any_line_end(end: str) -> None:
         decode_source(data, P, encoding="utf-8")
     assert err.value.position.line == 3
     assert f"at byte {4 + 2 * (len(end) - 1)}" in str(err.value)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
+def test_stretches_read_alone_give_the_same_lines(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Worker processes read their own stretches of a large edition: the stretch starting at any
+    line and ending at any later one decodes to exactly those lines, whatever the line ends, and
+    wherever the megabyte reads cut a CRLF or a character."""
+    monkeypatch.setattr(source, "_CHUNK", chunk)
+    rng = random.Random(chunk)
+    for _ in range(150):
+        pieces = []
+        for _ in range(rng.randint(1, 25)):
+            pieces.append(rng.choice(["a", "ab", "施策", "", "\t", "\u3000"]) * rng.randint(0, 3))
+            pieces.append(rng.choice(["\n", "\r\n", "\r", "\n\n", "\r\r\n"]))
+        if rng.random() < 0.5:
+            pieces.append("last line without an end")
+        data = "".join(pieces).encode("utf-8")
+        if not data.strip():
+            continue
+        s = decode_source(data, Path("x.txt"))
+        lines = list(s.lines())
+        starts = [0] + [m.end() for m in re.finditer(rb"\r\n|\r|\n", data)]  # where each line starts
+        wanted = sorted(rng.sample(range(1, len(lines) + 1), min(len(lines), 4)))
+        assert s.line_starts(wanted) == [starts[n - 1] for n in wanted]
+        for first, after in zip(wanted, [*wanted[1:], None], strict=True):
+            end, stop = (None, None) if after is None else (starts[after - 1], after - 1)
+            assert s.lines_between(starts[first - 1], end) == lines[first - 1 : stop]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "sliceable"),
+    [("utf-8", True), ("utf-8-sig", True), ("cp932", True), ("euc_jp", True), ("utf-16", False),
+     ("iso2022_jp", False)],
+)
+def test_only_encodings_whose_line_ends_are_bytes_alone_are_cut(encoding: str, sliceable: bool) -> None:
+    data = "施策番号\t施策名\n06-22\t名前\n".encode(encoding)
+    assert decode_source(data, Path("x.txt"), encoding).sliceable is sliceable
+
+
+def test_a_stretch_past_the_start_keeps_a_byte_order_mark_that_is_text() -> None:
+    """U+FEFF at the start of a later line is a character of the text, not the file's BOM."""
+    data = codecs.BOM_UTF8 + "a\n\ufeffb\n".encode()
+    s = decode_source(data, Path("x.txt"))
+    assert s.encoding == "utf-8-sig" and list(s.lines()) == ["a", "\ufeffb"]
+    [second] = s.line_starts([2])
+    assert s.lines_between(0, second) == ["a"] and s.lines_between(second, None) == ["\ufeffb"]

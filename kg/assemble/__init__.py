@@ -7,7 +7,7 @@ what a reviewed row means), so a measure says the same whichever table it came
 from.
 """
 
-from kg.assemble.extract import draft_row, unique_rows
+from kg.assemble.extract import FirstSeen, draft_row, id_cell, unique_rows
 from kg.assemble.measure import assemble
 
-__all__ = ["assemble", "draft_row", "unique_rows"]
+__all__ = ["FirstSeen", "assemble", "draft_row", "id_cell", "unique_rows"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
+from kg.errors import Position
 from kg.findings import Finding, finding
 from kg.normalise.kpi import split_kpis
 from kg.normalise.marks import read_marks
@@ -13,25 +14,37 @@ from kg.read.table import RawRow
 from kg.records import Draft, DraftKpi, DraftText, SourceRow, TableLayout
 
 
+class FirstSeen:
+    """The measure IDs of an edition seen so far: a row whose ID came before is a duplicate."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, int | None] = {}
+
+    def again(self, measure_id: str, where: Position) -> Finding | None:
+        """None the first time ``measure_id`` is seen (at ``where``, its ID cell); a finding after."""
+        if measure_id not in self._lines:
+            self._lines[measure_id] = where.line
+            return None
+        first = self._lines[measure_id]
+        return finding("duplicate-measure-id", where, raw=measure_id, value=measure_id, first_line=first)
+
+
+def id_cell(row: RawRow) -> tuple[str, Position]:
+    """The row's measure ID and the position of its cell."""
+    measure_id = row.cell("id").text.strip()
+    return measure_id, row.position(row.header.columns["id"], measure_id)
+
+
 def unique_rows(rows: Iterable[RawRow | Finding]) -> Iterator[RawRow | Finding]:
     """Pass rows on in order, replacing a row whose measure ID came before by a finding."""
-    seen: dict[str, int] = {}
+    seen = FirstSeen()
     for row in rows:
         if isinstance(row, Finding):
             yield row
-            continue
-        measure_id = row.cell("id").text.strip()
-        if measure_id in seen:
-            yield finding(
-                "duplicate-measure-id",
-                row.position(row.header.columns["id"], measure_id),
-                raw=measure_id,
-                value=measure_id,
-                first_line=seen[measure_id],
-            )
-            continue
-        seen[measure_id] = row.line
-        yield row
+        elif (duplicate := seen.again(*id_cell(row))) is not None:
+            yield duplicate
+        else:
+            yield row
 
 
 def draft_row(row: RawRow, layout: TableLayout, sha256: str) -> Draft:

@@ -20,9 +20,10 @@ from pathlib import Path
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Triple, parse
 
 from kg import __version__, manifest
+from kg.assemble import FirstSeen
 from kg.build.edition import read_edition
 from kg.build.lineage import LineageBook
-from kg.build.work import Context, Mapped, Writers, default_jobs, map_items, map_rows
+from kg.build.work import Context, Mapped, Writers, default_jobs, map_items, map_rows, map_slices
 from kg.config import Settings
 from kg.errors import ConfigError, InputError, Position
 from kg.files import FolderLock, make_shareable, replace_folder
@@ -273,12 +274,16 @@ class _Run:
         )
         mapper = PlanMapper(self.minter, reading.edition, self.laws)
         sink.add_block(mapper.edition_triples())
-        ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks")
+        ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks", reading.table.source)
         results: Generator[Mapped]
         if reading.curated_rows is None:
-            # The streaming path: rows go straight to (possibly parallel) assembling and mapping.
+            # The streaming path: rows go straight to (possibly parallel) assembling and mapping;
+            # workers read their own stretches of a source that can be cut at any line.
             workers = self.jobs or default_jobs(reading.table.row_count)
-            results = map_rows(ctx, reading.rows(), workers, sink)
+            if workers > 1 and reading.table.source.sliceable:
+                results = map_slices(ctx, reading.table, workers, sink)
+            else:
+                results = map_rows(ctx, reading.rows(), workers, sink)
         else:
             # A curated table needs the whole extract to read over: editions that have one are small.
             results = map_items(ctx, reading.items(), sink)
@@ -304,9 +309,12 @@ class _Run:
         positions: dict[str, Position],
     ) -> None:
         step = f"edition {summary.key}: reading and mapping rows"
+        seen = FirstSeen()  # rows that workers read themselves were not checked for duplicate IDs
         for done, r in enumerate(results, start=1):
             if done % _PROGRESS_EVERY == 0:
                 self.progress(step, done, None)
+            if r.row is not None and (duplicate := seen.again(*r.row)) is not None:
+                r = Mapped((duplicate,))  # an error: the build writes nothing, its triples included
             self.report.extend(r.findings)
             if not r.mapped:
                 continue

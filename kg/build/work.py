@@ -25,19 +25,20 @@ from __future__ import annotations
 import itertools
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from kg.assemble import assemble, draft_row
+from kg.assemble import assemble, draft_row, id_cell
 from kg.errors import Position
 from kg.findings import Finding
 from kg.processes import fresh_context, kill_pool, quiet_worker, worker_deaths
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
-from kg.read.table import RawRow
+from kg.read.source import SourceText
+from kg.read.table import RawRow, RowSlice, TableReading, slice_rows
 from kg.records import Assembled
 from kg.reference.organizations import Gazetteer
 
@@ -55,6 +56,7 @@ class Context:
     mapper: PlanMapper  # holds the edition: its layout and its source's SHA-256
     gazetteer: Gazetteer
     spool_dir: Path  # where workers write their chunks
+    source: SourceText | None = None  # the extract, for workers that read their own rows
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,18 @@ class Mapped:
     measure_id: str = ""  # the measure's ID and name, for its lineage across editions
     name: str = ""
     source: Position | None = None
+    #: A readable row's measure ID and the position of its cell (mapped or not), so that the
+    #: build can tell a duplicate ID where workers read the rows (see :func:`map_slices`).
+    row: tuple[str, Position] | None = None
 
 
-def map_item(ctx: Context, item: Assembled) -> tuple[Mapped, Blocks]:
+def map_item(
+    ctx: Context, item: Assembled, row: tuple[str, Position] | None = None
+) -> tuple[Mapped, Blocks]:
     """Map an assembled measure (or pass on the findings of a row that could not be read)."""
     m = item.measure
     if m is None:
-        return Mapped(item.findings), []
+        return Mapped(item.findings, row=row), []
     lanes = ctx.mapper.measure_lanes(m)
     blocks = [(kind.encode(), sorted_block(lines)) for kind, lines in lanes.items() if lines]
     counts = Mapped(
@@ -89,6 +96,7 @@ def map_item(ctx: Context, item: Assembled) -> tuple[Mapped, Blocks]:
         m.id,
         m.name,
         Position(m.source.file, m.source.line, measure_id=m.id),
+        row,
     )
     return counts, blocks
 
@@ -98,7 +106,8 @@ def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Blocks]:
     if isinstance(row, Finding):
         return Mapped((row,)), []
     edition = ctx.mapper.edition
-    return map_item(ctx, assemble(draft_row(row, edition.layout, edition.sha256), ctx.gazetteer))
+    draft = draft_row(row, edition.layout, edition.sha256)
+    return map_item(ctx, assemble(draft, ctx.gazetteer), id_cell(row))
 
 
 def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Generator[Mapped]:
@@ -124,9 +133,28 @@ def map_rows(
             _emit(sink, blocks)
             yield mapped
         return
+    it = iter(rows)
+    yield from _in_workers(ctx, iter(lambda: list(islice(it, _CHUNK)), []), jobs, sink)
+
+
+def map_slices(ctx: Context, table: TableReading, jobs: int, sink: GraphSink) -> Generator[Mapped]:
+    """Map a large edition's rows in order with ``jobs`` workers that read their own stretches of it.
+
+    For a :attr:`~kg.read.source.SourceText.sliceable` source: this process sends
+    each worker a span of bytes, not the rows' text (a large edition is hundreds
+    of megabytes of it). Duplicate IDs are not caught here: each result names
+    its row's ID (:attr:`Mapped.row`), for the caller to check in order.
+    """
+    yield from _in_workers(ctx, iter(table.slices(_CHUNK)), jobs, sink)
+
+
+#: What a worker is given: rows read by the build process, or a stretch of the source to read.
+Work = list[RawRow | Finding] | RowSlice
+
+
+def _in_workers(ctx: Context, work: Iterator[Work], jobs: int, sink: GraphSink) -> Generator[Mapped]:
     ctx.spool_dir.mkdir(parents=True, exist_ok=True)
     window: deque[Future[tuple[list[Mapped], list[tuple[bytes, Segment]]]]] = deque()
-    it = iter(rows)
     pool = ProcessPoolExecutor(jobs, initializer=_init, initargs=(ctx,))
     try:
         # A bounded window of chunks in flight keeps memory flat: the reader runs
@@ -135,8 +163,8 @@ def map_rows(
         with worker_deaths("mapping rows"):
             while True:
                 while len(window) < 2 * jobs:
-                    chunk = list(islice(it, _CHUNK))
-                    if not chunk:
+                    chunk = next(work, None)
+                    if chunk is None:
                         break
                     window.append(pool.submit(_map_chunk, chunk))
                 if not window:
@@ -166,10 +194,15 @@ def _init(ctx: Context) -> None:
     quiet_worker()
 
 
-def _map_chunk(rows: list[RawRow | Finding]) -> tuple[list[Mapped], list[tuple[bytes, Segment]]]:
+def _map_chunk(work: Work) -> tuple[list[Mapped], list[tuple[bytes, Segment]]]:
     """Map a chunk in a worker; write its lines to one spool file, namespace by namespace."""
     ctx = _WORKER
     assert ctx is not None, "worker not initialised"
+    if isinstance(work, RowSlice):
+        assert ctx.source is not None, "a stretch of rows needs the source"
+        rows: Iterable[RawRow | Finding] = slice_rows(ctx.source, work)
+    else:
+        rows = work
     results: list[Mapped] = []
     lanes: dict[bytes, list[SortedBlock]] = {}
     for row in rows:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,11 @@ from kg.manifest import Digests
 #: Encodings we accept from detection. Anything else is more likely binary noise.
 _JAPANESE_ENCODINGS = {"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "iso2022_jp"}
 _CHUNK = 1 << 20
+#: Encodings in which CR and LF bytes are only line ends and no state carries over a line end.
+_SLICEABLE = {
+    "utf-8", "utf-8-sig", "ascii", "cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp",
+}
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 _SAMPLE = 4 << 20  # bytes kept for encoding detection
 
 
@@ -40,6 +46,71 @@ class SourceText:
     encoding: str
     findings: tuple[Finding, ...] = field(default=())
     data: bytes | None = field(default=None, repr=False)  # set when read from memory (tests)
+
+    @property
+    def sliceable(self) -> bool:
+        """Whether the file can be cut at any line start and each piece decoded alone.
+
+        True for encodings in which the bytes of ``\\r`` and ``\\n`` only ever end a
+        line and nothing carries over from one line to the next (UTF-8, Shift_JIS,
+        EUC-JP), not for UTF-16/32 or ISO-2022-JP: see :meth:`line_starts`.
+        """
+        return codecs.lookup(self.encoding).name in _SLICEABLE
+
+    def line_starts(self, numbers: Sequence[int]) -> list[int]:
+        """The byte offsets at which the lines ``numbers`` (1-based, ascending) start, in a sliceable file.
+
+        Counts line ends in the bytes as :meth:`lines` does in the text (``\\r\\n``,
+        ``\\r`` and ``\\n`` each end one line), a megabyte at a time: worker processes
+        then read their own stretches of a large edition (:meth:`lines_between`).
+        """
+        found: list[int] = []
+        wanted = iter(numbers)
+        target = next(wanted, None)
+        line, start = 1, 0  # the current line's number, and where it starts
+        base, held = 0, b""  # the offset of data[0]; a CR that may start a CRLF split between chunks
+        while target == line:
+            found.append(start)
+            target = next(wanted, None)
+        for chunk in _chunks(self.path, self.data):
+            if target is None:
+                break
+            data, held = held + chunk, b""
+            if data.endswith(b"\r"):
+                data, held = data[:-1], b"\r"
+            ends = [m.end() for m in _LINE_END.finditer(data)] if b"\r" in data else None
+            count = len(ends) if ends is not None else data.count(b"\n")
+            if count and line + count < target:  # no line wanted starts here: count, don't look
+                line += count
+                start = base + (ends[-1] if ends is not None else data.rfind(b"\n") + 1)
+            elif count:
+                for end in ends if ends is not None else _newline_ends(data):
+                    line, start = line + 1, base + end
+                    while target == line:
+                        found.append(start)
+                        target = next(wanted, None)
+            base += len(data)
+        if held and target == line + 1:  # the file ends with a CR: the line after it starts at the end
+            found.append(base + 1)
+        return found
+
+    def lines_between(self, start: int, end: int | None) -> list[str]:
+        """The lines in bytes ``start`` to ``end`` (a line start, or None: the end), decoded.
+
+        Only for a :attr:`sliceable` file; the lines are those :meth:`lines` gives there.
+        """
+        if self.data is not None:
+            raw = self.data[start:end]
+        else:
+            with self.path.open("rb") as fh:
+                fh.seek(start)
+                raw = fh.read() if end is None else fh.read(end - start)
+        # A BOM is the file's, at its start only: a line further on may begin with U+FEFF.
+        encoding = "utf-8" if start and codecs.lookup(self.encoding).name == "utf-8-sig" else self.encoding
+        lines = _split_lines(raw.decode(encoding))
+        if lines[-1] == "":
+            lines.pop()
+        return lines
 
     def lines(self) -> Iterator[str]:
         """The decoded lines, without line ends (``\\r\\n``, ``\\r`` and ``\\n`` all end a line).
@@ -128,6 +199,14 @@ def _scan(
     if _control_ratio(head) > 0.01:
         raise InputError(_binary_message("it is mostly control characters"), where)
     return SourceText(path, path.name, sha256(), used, tuple(findings), data)
+
+
+def _newline_ends(data: bytes) -> Iterator[int]:
+    """The offsets just after each LF in ``data`` (``bytes.find``, a C loop, between them)."""
+    at = data.find(b"\n")
+    while at >= 0:
+        yield at + 1
+        at = data.find(b"\n", at + 1)
 
 
 def _line_ends(data: bytes) -> int:

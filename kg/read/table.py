@@ -13,8 +13,10 @@ nothing about marks or ministries (that is :mod:`kg.normalise`).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -105,21 +107,74 @@ class TableReading:
     findings: list[Finding]
     row_count: int = 0  # lines below the headers (measure rows, readable or not)
     _starts: dict[int, Header | None] = field(default_factory=dict, repr=False)
+    _row_lines: array[int] = field(default_factory=lambda: array("L"), repr=False)
 
     def rows(self) -> Iterator[RawRow | Finding]:
         """Measure rows in file order; a row that cannot be read yields its finding instead."""
-        header: Header | None = None
-        for number, text, index in _walk(self.source.lines()):
-            if index == 0:
-                header = self._starts.get(number)
-            elif index >= 2 and header is not None:
-                yield _row(self.source.name, number, text, header)
+        return _rows(self.source.name, self.source.lines(), _Place(1, 0, None), self._starts)
+
+    def slices(self, rows: int) -> list[RowSlice]:
+        """The rows cut into stretches of ``rows`` rows that a worker process reads on its own.
+
+        Only for a :attr:`~kg.read.source.SourceText.sliceable` source: each
+        stretch is a span of bytes that decodes alone, with what reading it
+        needs to know of the blocks it starts in and crosses.
+        """
+        firsts = list(self._row_lines[::rows])
+        offsets = self.source.line_starts(firsts)
+        blocks = sorted(self._starts)
+        out: list[RowSlice] = []
+        for k, line in enumerate(firsts):
+            nxt = firsts[k + 1] if k + 1 < len(firsts) else None
+            begin = blocks[bisect.bisect_right(blocks, line) - 1]  # the block the stretch starts in
+            stop = len(blocks) if nxt is None else bisect.bisect_right(blocks, nxt)
+            starts = {b: self._starts[b] for b in blocks[bisect.bisect_left(blocks, begin) : stop]}
+            end = offsets[k + 1] if nxt is not None else None
+            out.append(RowSlice(offsets[k], end, _Place(line, line - begin, self._starts[begin]), starts))
+        return out
 
 
-def _walk(lines: Iterable[str]) -> Iterator[tuple[int, str, int]]:
-    """Non-blank lines with their 1-based number and index in their block (0, 1: the header rows)."""
-    index = 0
-    for number, text in enumerate(lines, start=1):
+@dataclass(frozen=True)
+class _Place:
+    """Where a reading starts: the line's number, its index in its block, the block's header."""
+
+    line: int
+    index: int
+    header: Header | None
+
+
+@dataclass(frozen=True)
+class RowSlice:
+    """A stretch of rows: its bytes (``end`` None: to the end of the file) and the blocks it reads in."""
+
+    start: int
+    end: int | None
+    place: _Place
+    starts: dict[int, Header | None]  # the header of each block the stretch starts in or crosses
+
+
+def slice_rows(source: SourceText, piece: RowSlice) -> Iterator[RawRow | Finding]:
+    """The rows of one stretch, as :meth:`TableReading.rows` gives them there (in a worker process)."""
+    return _rows(source.name, source.lines_between(piece.start, piece.end), piece.place, piece.starts)
+
+
+def _rows(
+    file: str, lines: Iterable[str], place: _Place, starts: dict[int, Header | None]
+) -> Iterator[RawRow | Finding]:
+    header = place.header
+    for number, text, index in _walk(lines, place.line, place.index):
+        if index == 0:
+            header = starts.get(number)
+        elif index >= 2 and header is not None:
+            yield _row(file, number, text, header)
+
+
+def _walk(lines: Iterable[str], start: int = 1, index: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Non-blank lines with their 1-based number and index in their block (0, 1: the header rows).
+
+    ``start`` and ``index`` are those of the first line (a stretch read from its middle).
+    """
+    for number, text in enumerate(lines, start=start):
         if not text.strip():
             index = 0
             continue
@@ -138,7 +193,6 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
     headers: list[Header] = []
     starts: dict[int, Header | None] = {}
     block: list[tuple[int, str]] = []  # the first two lines of the current block
-    row_count = 0
 
     def close() -> None:
         if not block:
@@ -150,6 +204,7 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
         if header is not None:
             headers.append(header)
 
+    row_lines: array[int] = array("L")
     for number, text, index in _walk(source.lines()):
         if index == 0:
             close()
@@ -157,11 +212,12 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
         if index < 2:
             block.append((number, text))
         else:
-            row_count += 1
+            row_lines.append(number)
     close()
+    row_count = len(row_lines)
     if not row_count and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
-    return TableReading(source, layout, headers, findings, row_count, starts)
+    return TableReading(source, layout, headers, findings, row_count, starts, row_lines)
 
 
 def _parse_header(
