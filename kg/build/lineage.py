@@ -71,6 +71,15 @@ class LineageBook:
     _previous_key: str | None = None
     _editions: set[str] = field(default_factory=set)
 
+    def starts_every_lineage(self) -> bool:
+        """Whether the next edition starts a lineage for each of its measures, known before it is read.
+
+        So it is for the first edition of a build: no earlier measure to continue,
+        no crosswalk row that applies. Its measures' links (``kg:lineage``) can then
+        be written with the measures, by the workers that map them.
+        """
+        return not self._editions
+
     def add_edition(
         self, edition: str, names: dict[str, str], positions: dict[str, Position]
     ) -> tuple[dict[str, Lineage], list[Finding]]:

@@ -274,7 +274,8 @@ class _Run:
         )
         mapper = PlanMapper(self.minter, reading.edition, self.laws)
         sink.add_block(mapper.edition_triples())
-        ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks", reading.table.source)
+        links = self.book.starts_every_lineage()  # then the workers write each measure's link
+        ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks", reading.table.source, links)
         results: Generator[Mapped]
         if reading.curated_rows is None:
             # The streaming path: rows go straight to (possibly parallel) assembling and mapping;
@@ -298,7 +299,8 @@ class _Run:
         sink.add_block(mapper.content_triples(summary.measures, summary.groups))
         assigned, lineage_findings = self.book.add_edition(meta.key, names, positions)
         self.report.extend(lineage_findings)
-        sink.add_lines(b"measure", lineage_links(self.minter, meta.key, assigned))
+        if not links:
+            sink.add_lines(b"measure", lineage_links(self.minter, meta.key, assigned))
         return summary
 
     def _collect(

@@ -32,9 +32,11 @@ from itertools import islice
 from pathlib import Path
 
 from kg.assemble import assemble, draft_row, id_cell
+from kg.build.lineage import Lineage
 from kg.errors import Position
 from kg.findings import Finding
 from kg.processes import fresh_context, kill_pool, quiet_worker, worker_deaths
+from kg.rdf.lineage import lineage_links
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
 from kg.read.source import SourceText
@@ -57,6 +59,8 @@ class Context:
     gazetteer: Gazetteer
     spool_dir: Path  # where workers write their chunks
     source: SourceText | None = None  # the extract, for workers that read their own rows
+    #: Each measure starts its own lineage (the build's first edition): its link is written with it.
+    links: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ def map_item(
     if m is None:
         return Mapped(item.findings, row=row), []
     lanes = ctx.mapper.measure_lanes(m)
+    if ctx.links:
+        key = ctx.mapper.key
+        lanes["measure"].extend(lineage_links(ctx.mapper.minter, key, {m.id: Lineage(key, m.id, m.name)}))
     blocks = [(kind.encode(), sorted_block(lines)) for kind, lines in lanes.items() if lines]
     counts = Mapped(
         item.findings,
