@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 
 from kg.errors import Position
 from kg.findings import Finding, finding
@@ -67,9 +66,7 @@ def draft_row(row: RawRow, layout: TableLayout, sha256: str) -> Draft:
         organizations = DraftText("", "", row.position(None, measure_id))
     else:
         # The ministry cell wanders, so name it by its role, not by the header above it.
-        where = replace(
-            row.position(marks.organizations.column, measure_id), column_name=layout.organizations
-        )
+        where = Position(row.file, row.line, marks.organizations.column, layout.organizations, measure_id)
         organizations = DraftText(marks.organizations.text, marks.organizations.text, where)
     return Draft(
         id=measure_id,

@@ -28,8 +28,10 @@ def assemble(draft: Draft, gazetteer: Gazetteer) -> Assembled:
     findings.extend(draft.kpi_findings)
     kpis: list[Kpi] = []
     for item in draft.kpis:  # numbered on across KPI columns, each KPI knowing its column's kind
-        (kpi,), year_findings = kpis_from_items([(item.text, item.split)], item.raw, item.position)
-        kpis.append(replace(kpi, order=len(kpis) + 1, kind=item.kind))
+        (kpi,), year_findings = kpis_from_items(
+            [(item.text, item.split)], item.raw, item.position, first=len(kpis) + 1, kind=item.kind
+        )
+        kpis.append(kpi)
         findings.extend(year_findings)
     texts = [draft.name, draft.description, *(DraftText(k.text, k.raw, k.position) for k in draft.kpis)]
     markup = next(((t, m) for t in texts if (m := _TAG.search(t.text))), None)

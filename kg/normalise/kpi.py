@@ -82,7 +82,7 @@ from kg.errors import Position
 from kg.findings import Finding, finding
 from kg.normalise.dates import YearMention, find_years
 from kg.normalise.text import cell_items
-from kg.records import Change, Comparator, Figure, FigureKind, Kpi, SplitMethod, Target
+from kg.records import Change, Comparator, Figure, FigureKind, Kpi, KpiKind, SplitMethod, Target
 
 __all__ = ["FISCAL_YEAR_RANGE", "kpis_from_items", "parse_kpis", "split_kpis"]
 
@@ -410,17 +410,23 @@ def split_kpis(raw: str, position: Position) -> tuple[list[tuple[str, SplitMetho
 
 
 def kpis_from_items(
-    items: Sequence[tuple[str, SplitMethod]], raw: str, position: Position
+    items: Sequence[tuple[str, SplitMethod]],
+    raw: str,
+    position: Position,
+    *,
+    first: int = 1,
+    kind: KpiKind | None = None,
 ) -> tuple[list[Kpi], list[Finding]]:
     """KPI records of items already told apart (by :func:`parse_kpis`, or a person).
 
     No further splitting: each item is one KPI, read for its deadline and
     target. ``raw`` (the source cell) and ``position`` go into the year
-    findings (``calendar-mismatch``, ``bad-fiscal-year``).
+    findings (``calendar-mismatch``, ``bad-fiscal-year``). The KPIs are
+    numbered from ``first`` and take the ``kind`` of their column.
     """
     kpis: list[Kpi] = []
     findings: list[Finding] = []
-    for order, (text, method) in enumerate(items, start=1):
+    for order, (text, method) in enumerate(items, start=first):
         mentions = find_years(text)
         findings.extend(_year_findings(mentions, raw, position))
         references = _reference_spans(text) if "参考" in text else []
@@ -434,6 +440,7 @@ def kpis_from_items(
                 deadline_fiscal_year=deadline[0] if deadline else None,
                 deadline_text=deadline[1] if deadline else None,
                 target=target,
+                kind=kind,
                 figures=tuple(figures),
             )
         )
