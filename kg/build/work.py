@@ -38,7 +38,7 @@ from kg.findings import Finding
 from kg.processes import fresh_context, kill_pool, quiet_worker, worker_deaths
 from kg.rdf.lineage import lineage_links
 from kg.rdf.plan import PlanMapper
-from kg.rdf.write import GraphSink, Segment, SortedBlock, sorted_block
+from kg.rdf.write import GraphSink, Segment, sorted_block
 from kg.read.source import SourceText
 from kg.read.table import RawRow, RowSlice, TableReading, slice_rows
 from kg.records import Assembled
@@ -48,7 +48,8 @@ from kg.reference.organizations import Gazetteer
 PARALLEL_THRESHOLD = 2000
 _CHUNK = 250
 
-Blocks = list[tuple[bytes, SortedBlock]]
+#: A measure's (or a chunk's) N-Triples lines by subject namespace (see :meth:`PlanMapper.measure_lanes`).
+Lanes = dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -83,16 +84,15 @@ class Mapped:
 
 def map_item(
     ctx: Context, item: Assembled, row: tuple[str, Position] | None = None
-) -> tuple[Mapped, Blocks]:
+) -> tuple[Mapped, Lanes]:
     """Map an assembled measure (or pass on the findings of a row that could not be read)."""
     m = item.measure
     if m is None:
-        return Mapped(item.findings, row=row), []
+        return Mapped(item.findings, row=row), {}
     lanes = ctx.mapper.measure_lanes(m)
     if ctx.links:
         key = ctx.mapper.key
         lanes["measure"].extend(lineage_links(ctx.mapper.minter, key, {m.id: Lineage(key, m.id, m.name)}))
-    blocks = [(kind.encode(), sorted_block(lines)) for kind, lines in lanes.items() if lines]
     counts = Mapped(
         item.findings,
         True,
@@ -105,13 +105,13 @@ def map_item(
         Position(m.source.file, m.source.line, measure_id=m.id),
         row,
     )
-    return counts, blocks
+    return counts, lanes
 
 
-def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Blocks]:
+def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Lanes]:
     """Map a row; a finding in its place (a row that could not be read) passes through in order."""
     if isinstance(row, Finding):
-        return Mapped((row,)), []
+        return Mapped((row,)), {}
     edition = ctx.mapper.edition
     draft = draft_row(row, edition.layout, edition.sha256)
     return map_item(ctx, assemble(draft, ctx.gazetteer), id_cell(row))
@@ -120,8 +120,8 @@ def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Blocks]:
 def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Generator[Mapped]:
     """Map assembled measures in this process, adding their triples to ``sink``."""
     for item in items:
-        mapped, blocks = map_item(ctx, item)
-        _emit(sink, blocks)
+        mapped, lanes = map_item(ctx, item)
+        _emit(sink, lanes)
         yield mapped
 
 
@@ -136,8 +136,8 @@ def map_rows(
     """Map ``rows`` in order with ``jobs`` worker processes (1: here), adding their triples to ``sink``."""
     if jobs <= 1:
         for row in rows:
-            mapped, blocks = map_row(ctx, row)
-            _emit(sink, blocks)
+            mapped, lanes = map_row(ctx, row)
+            _emit(sink, lanes)
             yield mapped
         return
     it = iter(rows)
@@ -186,9 +186,10 @@ def _in_workers(ctx: Context, work: Iterator[Work], jobs: int, sink: GraphSink) 
     pool.shutdown(wait=True)
 
 
-def _emit(sink: GraphSink, blocks: Blocks) -> None:
-    for key, block in blocks:
-        sink.add_sorted(key, block)
+def _emit(sink: GraphSink, lanes: Lanes) -> None:
+    for kind, lines in lanes.items():
+        if lines:
+            sink.add_sorted(kind.encode(), sorted_block(lines))
 
 
 _WORKER: Context | None = None
@@ -211,30 +212,24 @@ def _map_chunk(work: Work) -> tuple[list[Mapped], list[tuple[bytes, Segment]]]:
     else:
         rows = work
     results: list[Mapped] = []
-    lanes: dict[bytes, list[SortedBlock]] = {}
+    lanes: Lanes = {}
     for row in rows:
-        mapped, row_blocks = map_row(ctx, row)
+        mapped, row_lanes = map_row(ctx, row)
         results.append(mapped)
-        for key, block in row_blocks:
-            lanes.setdefault(key, []).append(block)
+        for kind, lines in row_lanes.items():
+            lanes.setdefault(kind, []).extend(lines)
     path = ctx.spool_dir / f"chunk-{os.getpid()}-{next(_CHUNKS)}.nt"
     segments: list[tuple[bytes, Segment]] = []
     offset = 0
     with path.open("wb") as fh:
-        for key, lane in lanes.items():
-            start, first, last, count = offset, b"", b"", 0
-            for block in lane:
-                if count and not last < block.first:  # out of order: close the segment here
-                    segments.append((key, Segment(path, start, offset - start, first, last, count)))
-                    start, count = offset, 0
-                if not count:
-                    first = block.first
-                fh.write(block.data)
-                offset += len(block.data)
-                last = block.last
-                count += block.count
-            if count:
-                segments.append((key, Segment(path, start, offset - start, first, last, count)))
+        for kind, lines in lanes.items():  # one sort a namespace a chunk, not one a measure
+            block = sorted_block(lines)
+            if not block.count:
+                continue
+            fh.write(block.data)
+            segment = Segment(path, offset, len(block.data), block.first, block.last, block.count)
+            segments.append((kind.encode(), segment))
+            offset += len(block.data)
     return results, segments
 
 
