@@ -2,15 +2,17 @@
 
 Normalising and mapping one measure depends on no other measure, so a large
 edition is cut into chunks of rows that worker processes normalise, map and
-serialise. Each worker writes a chunk's sorted lines to a spool file and sends
-back only findings, counts and :class:`~kg.rdf.write.Segment` records, so the
-triples never travel between processes. Chunks are taken back in source
-order, so the output is the same bytes whatever the number of workers. Small
-editions (the bundled one) run in this process: starting workers would cost
-more than it saves.
+serialise. Where the source can be cut at any line (UTF-8, Shift_JIS, EUC-JP)
+a chunk is a stretch of its bytes that the worker reads itself
+(:func:`map_slices`); otherwise the rows are read here and sent. Each worker
+writes a chunk's sorted lines to a spool file and sends back only findings,
+counts and :class:`~kg.rdf.write.Segment` records, so the triples never travel
+between processes. Chunks are taken back in source order, so the output is the
+same bytes whatever the number of workers. Small editions (the bundled one) run
+in this process: starting workers would cost more than it saves.
 
 Workers never outlive the build: when the build stops early (an error, or a
-signal the CLI turned into an exception) :func:`map_rows` kills them before
+signal the CLI turned into an exception) the pool's workers are killed before
 the staging folder they write into is removed (:mod:`kg.processes`).
 
 :class:`Writers` runs the writers of the formats derived from the N-Triples
