@@ -106,11 +106,11 @@ _DERIVED = NamedNode(PROV + "wasDerivedFrom")
 _IDENTIFIER = NamedNode(DCTERMS + "identifier")
 _TITLE = NamedNode(DCTERMS + "title")
 _SCOPE_NOTE = NamedNode(SKOS + "scopeNote")
-_DESCRIPTION = NamedNode(DCTERMS + "description")
 _ISSUED = NamedNode(DCTERMS + "issued")
 
 _A, _LABEL = str(RDF_TYPE), str(RDFS_LABEL)
-_DERIVED_NT, _IDENTIFIER_NT, _DESCRIPTION_NT = str(_DERIVED), str(_IDENTIFIER), str(_DESCRIPTION)
+_DERIVED_NT, _IDENTIFIER_NT = str(_DERIVED), str(_IDENTIFIER)
+_DESCRIPTION_NT = str(NamedNode(DCTERMS + "description"))
 _TRUE = str(boolean(True))
 
 

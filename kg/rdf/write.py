@@ -106,13 +106,14 @@ class Segment:
 class _Run:
     """Segments of one namespace whose subjects come in order: one index entry for all of them."""
 
-    first: bytes
-    last: bytes
     segments: list[Segment]
+
+    @property
+    def last(self) -> bytes:
+        return self.segments[-1].last
 
     def extend(self, seg: Segment) -> None:
         prev = self.segments[-1]
-        self.last = seg.last
         if prev.path == seg.path and prev.offset + prev.length == seg.offset:
             self.segments[-1] = Segment(
                 prev.path, prev.offset, prev.length + seg.length, prev.first, seg.last, 0
@@ -194,7 +195,7 @@ class GraphSink:
         if lane.run is not None and lane.run.last < seg.first:
             lane.run.extend(seg)  # still in order (the common case)
         else:
-            lane.run = _Run(seg.first, seg.last, [seg])
+            lane.run = _Run([seg])
             self._runs.append(lane.run)
 
     def _lane(self, key: bytes) -> _Lane:
