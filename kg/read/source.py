@@ -78,13 +78,12 @@ class SourceText:
             data, held = held + chunk, b""
             if data.endswith(b"\r"):
                 data, held = data[:-1], b"\r"
-            ends = [m.end() for m in _LINE_END.finditer(data)] if b"\r" in data else None
-            count = len(ends) if ends is not None else data.count(b"\n")
-            if count and line + count < target:  # no line wanted starts here: count, don't look
-                line += count
-                start = base + (ends[-1] if ends is not None else data.rfind(b"\n") + 1)
-            elif count:
-                for end in ends if ends is not None else _newline_ends(data):
+            count = _line_ends(data)
+            if line + count < target:  # no line wanted starts here: count, don't look
+                if count:  # (data does not end in a CR: one was held back)
+                    line, start = line + count, base + max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+            else:
+                for end in _line_end_offsets(data):
                     line, start = line + 1, base + end
                     while target == line:
                         found.append(start)
@@ -201,9 +200,12 @@ def _scan(
     return SourceText(path, path.name, sha256(), used, tuple(findings), data)
 
 
-def _newline_ends(data: bytes) -> Iterator[int]:
-    """The offsets just after each LF in ``data`` (``bytes.find``, a C loop, between them)."""
-    at = data.find(b"\n")
+def _line_end_offsets(data: bytes) -> Iterator[int]:
+    """The offsets just after each line end in ``data`` (CRLF, LF and a lone CR, as :func:`_line_ends`)."""
+    if b"\r" in data:
+        yield from (m.end() for m in _LINE_END.finditer(data))
+        return
+    at = data.find(b"\n")  # the common case: ``bytes.find``, a C loop, between LFs
     while at >= 0:
         yield at + 1
         at = data.find(b"\n", at + 1)

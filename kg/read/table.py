@@ -105,9 +105,13 @@ class TableReading:
     layout: TableLayout
     headers: list[Header]
     findings: list[Finding]
-    row_count: int = 0  # lines below the headers (measure rows, readable or not)
     _starts: dict[int, Header | None] = field(default_factory=dict, repr=False)
     _row_lines: array[int] = field(default_factory=lambda: array("L"), repr=False)
+
+    @property
+    def row_count(self) -> int:
+        """Lines below the headers (measure rows, readable or not)."""
+        return len(self._row_lines)
 
     def rows(self) -> Iterator[RawRow | Finding]:
         """Measure rows in file order; a row that cannot be read yields its finding instead."""
@@ -126,9 +130,10 @@ class TableReading:
         out: list[RowSlice] = []
         for k, line in enumerate(firsts):
             nxt = firsts[k + 1] if k + 1 < len(firsts) else None
-            begin = blocks[bisect.bisect_right(blocks, line) - 1]  # the block the stretch starts in
+            first = bisect.bisect_right(blocks, line) - 1  # the block the stretch starts in
+            begin = blocks[first]
             stop = len(blocks) if nxt is None else bisect.bisect_right(blocks, nxt)
-            starts = {b: self._starts[b] for b in blocks[bisect.bisect_left(blocks, begin) : stop]}
+            starts = {b: self._starts[b] for b in blocks[first:stop]}
             end = offsets[k + 1] if nxt is not None else None
             out.append(RowSlice(offsets[k], end, _Place(line, line - begin, self._starts[begin]), starts))
         return out
@@ -214,10 +219,9 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
         else:
             row_lines.append(number)
     close()
-    row_count = len(row_lines)
-    if not row_count and not any(f.severity is Severity.ERROR for f in findings):
+    if not row_lines and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
-    return TableReading(source, layout, headers, findings, row_count, starts, row_lines)
+    return TableReading(source, layout, headers, findings, starts, row_lines)
 
 
 def _parse_header(
