@@ -17,7 +17,7 @@ from kg.errors import InputError, Position
 from kg.findings import Finding, Report, finding
 from kg.read.edition import EditionMeta
 from kg.read.source import read_source
-from kg.read.table import RawRow, TableReading, read_table
+from kg.read.table import TableReading, read_table
 from kg.records import Assembled, Draft, Edition
 from kg.reference.laws import LawReference
 from kg.reference.organizations import Gazetteer
@@ -32,14 +32,14 @@ class EditionReading:
     overlay: Overlay  # how curated rows are read, and how a measure is written as one
     curated_rows: list[CuratedRow] | None = None
 
-    def rows(self) -> Iterator[RawRow | Finding]:
-        """The extract's rows, duplicates replaced by findings (for the streaming build)."""
-        return unique_rows(self.table.rows())
-
     def drafts(self) -> Iterator[Draft | Finding]:
-        """The extract's drafts, in source order (a finding for a row that could not be read)."""
+        """The extract's drafts, in source order (a finding for a row unread, or repeating an ID).
+
+        The streaming build reads ``table.rows()`` and tells repeated IDs where
+        the results come back (:class:`~kg.assemble.FirstSeen`), wherever the rows were read.
+        """
         layout, sha256 = self.edition.layout, self.edition.sha256
-        for row in self.rows():
+        for row in unique_rows(self.table.rows()):
             yield row if isinstance(row, Finding) else draft_row(row, layout, sha256)
 
     def items(self) -> Iterator[Assembled]:

@@ -284,7 +284,7 @@ class _Run:
             if workers > 1 and reading.table.source.sliceable:
                 results = map_slices(ctx, reading.table, workers, sink)
             else:
-                results = map_rows(ctx, reading.rows(), workers, sink)
+                results = map_rows(ctx, reading.table.rows(), workers, sink)
         else:
             # A curated table needs the whole extract to read over: editions that have one are small.
             results = map_items(ctx, reading.items(), sink)
@@ -311,7 +311,7 @@ class _Run:
         positions: dict[str, Position],
     ) -> None:
         step = f"edition {summary.key}: reading and mapping rows"
-        seen = FirstSeen()  # rows that workers read themselves were not checked for duplicate IDs
+        seen = FirstSeen()  # the one check for repeated IDs on the streaming path, wherever rows were read
         for done, r in enumerate(results, start=1):
             if done % _PROGRESS_EVERY == 0:
                 self.progress(step, done, None)
