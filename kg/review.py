@@ -11,7 +11,8 @@ spreadsheets) and ``review.md`` (for reading). Rows of a curated table marked
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from kg.files import spreadsheet_safe
@@ -74,12 +75,48 @@ def write_review(directory: Path, findings: Iterable[Finding], scope: Sequence[s
     ``scope`` are statements of what the editions hold (an excerpt says so), put at the top of
     ``review.md`` so that nobody reads a short list as a whole plan's.
     """
-    rows = [_record(f) for f in review_rows(findings)]
-    preface = "".join(f"> {line}\n\n" for line in scope)
+    rows = _rows(findings)
+    _write_csv(directory, rows)
+    _write_markdown(directory, rows, scope)
+    return len(rows)
+
+
+def review_writers(
+    directory: Path, findings: Iterable[Finding], scope: Sequence[str] = ()
+) -> list[Callable[[], int]]:
+    """What :func:`write_review` does, as one task per file, each returning the number of rows.
+
+    Each task picks and sorts the rows itself, so that a large build can run
+    them side by side in forked processes (``findings`` is read once by each).
+    """
+    return [partial(_review_csv, directory, findings), partial(_review_markdown, directory, findings, scope)]
+
+
+def _review_csv(directory: Path, findings: Iterable[Finding]) -> int:
+    rows = _rows(findings)
+    _write_csv(directory, rows)
+    return len(rows)
+
+
+def _review_markdown(directory: Path, findings: Iterable[Finding], scope: Sequence[str]) -> int:
+    rows = _rows(findings)
+    _write_markdown(directory, rows, scope)
+    return len(rows)
+
+
+def _rows(findings: Iterable[Finding]) -> list[tuple[str, ...]]:
+    return [_record(f) for f in review_rows(findings)]
+
+
+def _write_csv(directory: Path, rows: list[tuple[str, ...]]) -> None:
     with (directory / "review.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(COLUMNS)
         writer.writerows([spreadsheet_safe(v) for v in r] for r in rows)
+
+
+def _write_markdown(directory: Path, rows: list[tuple[str, ...]], scope: Sequence[str]) -> None:
+    preface = "".join(f"> {line}\n\n" for line in scope)
     with (directory / "review.md").open("w", encoding="utf-8") as fh:
         fh.write(
             "# Review report / 要確認一覧\n\n"
@@ -90,4 +127,3 @@ def write_review(directory: Path, findings: Iterable[Finding], scope: Sequence[s
             "|---|---|---|---|---|---|---|\n"
         )
         fh.writelines(_md_row(r) for r in rows)
-    return len(rows)

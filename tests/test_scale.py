@@ -13,9 +13,8 @@ import pytest
 
 from kg.build import pipeline
 from kg.build.pipeline import build
-from kg.build.work import Context, Mapped
+from kg.build.work import Context, Mapped, Sinks
 from kg.config import load_settings
-from kg.rdf.write import GraphSink
 from kg.read.edition import load_edition_meta
 from kg.read.table import TableReading
 from tests.paths import ROOT, pin, seed_layout
@@ -125,6 +124,34 @@ def test_derived_formats_written_beside_validation_give_the_same_bytes(
         assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "beside" / name).read_bytes(), name
 
 
+def test_the_review_written_by_forked_children_is_the_one_written_here(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large build writes review.csv and review.md in two forked children, side by side.
+
+    The threshold is lowered so that this small edition goes that way; both files must be
+    the bytes written in this process (the default for a small build), and the count the same.
+    """
+    from kg.processes import Forked
+
+    settings = load_settings(ROOT).with_overrides(data_dir=synthetic)
+    here = build(settings, out_dir=tmp_path / "here", formats=("nt",))
+    monkeypatch.setattr(pipeline, "BACKGROUND_FINDINGS", 0)
+    forked: list[int] = []  # the children's pids
+    init = Forked.__init__
+
+    def spy(self: Forked[int], task: object, what: str, *, background: bool = True) -> None:
+        init(self, task, what, background=background)  # type: ignore[arg-type]
+        forked.append(self._process.pid if self._process is not None and self._process.pid else 0)
+
+    monkeypatch.setattr(Forked, "__init__", spy)
+    beside = build(settings, out_dir=tmp_path / "beside", formats=("nt",))
+    assert len(forked) == 2 and all(forked) and forked[0] != forked[1]  # two children, one per file
+    assert here.written and beside.written and here.reviews == beside.reviews > 0
+    for name in ("review.csv", "review.md"):
+        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "beside" / name).read_bytes(), name
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
 def test_a_build_that_fails_validation_ends_its_writers_and_writes_nothing(
     synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -192,9 +219,9 @@ def test_workers_reading_their_own_rows_give_what_one_process_gives(
     sliced: list[int] = []
     original = pipeline.map_slices
 
-    def spy(ctx: Context, table: TableReading, jobs: int, sink: GraphSink) -> Generator[Mapped]:
+    def spy(ctx: Context, table: TableReading, jobs: int, sinks: Sinks) -> Generator[Mapped]:
         sliced.append(jobs)
-        return original(ctx, table, jobs, sink)
+        return original(ctx, table, jobs, sinks)
 
     monkeypatch.setattr(pipeline, "map_slices", spy)
     two = build(settings, out_dir=tmp_path / "two", formats=("nt",), jobs=2)

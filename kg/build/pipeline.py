@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Triple, parse
@@ -23,7 +22,17 @@ from kg import __version__, manifest
 from kg.assemble import FirstSeen
 from kg.build.edition import read_edition
 from kg.build.lineage import LineageBook
-from kg.build.work import Context, Mapped, Writers, default_jobs, map_items, map_rows, map_slices
+from kg.build.work import (
+    LINEAGE_LANE,
+    Context,
+    Mapped,
+    Sinks,
+    Writers,
+    default_jobs,
+    map_items,
+    map_rows,
+    map_slices,
+)
 from kg.config import Settings
 from kg.errors import ConfigError, InputError, Position
 from kg.files import FolderLock, make_shareable, replace_folder
@@ -42,7 +51,7 @@ from kg.records import Scope
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
 from kg.resources import ontology_file
-from kg.review import write_review
+from kg.review import review_writers
 from kg.vocabulary import EDITION_PREFIXES, ORGANIZATION_PREFIX
 
 #: A validation hook: given the staged build folder and its graphs, extend the report.
@@ -146,21 +155,27 @@ def _build_locked(
     except OSError as exc:
         raise ConfigError(f"{target.parent}: cannot write the output folder here: {exc.strerror}") from None
     sinks: list[GraphSink] = []
-    review: Forked[int] | None = None
+    reviewing: list[Forked[int]] = []
     digests: Digests | None = None
     try:
         make_shareable(stage)  # it becomes the published build folder
         finished: list[tuple[GraphFile, dict[str, str]]] = []  # each graph with its prefixes
         summaries: list[EditionSummary] = []
+        lineage = GraphSink("lineage", minter.graph("lineage"), stage)
+        sinks.append(lineage)
+        plans: list[GraphSink] = []
         for meta in metas:
             sink = GraphSink(f"plan-{meta.key}", minter.plan_graph(meta.key), stage)
             sinks.append(sink)
-            summaries.append(run.edition(meta, sink))
+            plans.append(sink)
+            summaries.append(run.edition(meta, Sinks(sink, lineage)))
         if report.valid:
             # Every inference to review is known now (validation adds none): the review is
-            # written by a forked child, which shares the findings, while the graphs are finished.
-            task = partial(write_review, stage, report, _scope_statements(metas))
-            review = Forked(task, "writing the review", background=len(report) > BACKGROUND_FINDINGS)
+            # written by forked children (its CSV and its Markdown side by side), which share
+            # the findings, while the graphs are finished.
+            background = len(report) > BACKGROUND_FINDINGS
+            per_file = review_writers(stage, report, _scope_statements(metas))
+            reviewing = [Forked(task, "writing the review", background=background) for task in per_file]
         digests = hashing = Digests()  # a thread: started only after the fork
 
         def finish(sink: GraphSink, prefixes: dict[str, str]) -> tuple[GraphFile, dict[str, str]]:
@@ -169,15 +184,15 @@ def _build_locked(
             hashing.add(stage / graph.files["ntriples"])
             return graph, prefixes
 
-        for meta, sink in zip(metas, sinks, strict=True):
+        for meta, sink in zip(metas, plans, strict=True):
             progress(f"writing {sink.name} (nt)", 0, None)
             finished.append(finish(sink, _plan_prefixes(minter, meta.key)))
-        shutil.rmtree(stage / ".chunks", ignore_errors=True)
-        lineage = GraphSink("lineage", minter.graph("lineage"), stage)
-        sinks.append(lineage)
-        lineage.add_lines(b"lineage", lineage_lines(minter, book.new))
+        # The lineages an edition's workers wrote with its measures are in the lineage graph already.
+        started = (lin for lin in book.new if lin.edition not in run.linked)
+        lineage.add_lines(LINEAGE_LANE.encode(), lineage_lines(minter, started))
         lineage.add_block(merge_triples(minter, book.merges))
         finished.append(finish(lineage, _reference_prefixes(minter)))
+        shutil.rmtree(stage / ".chunks", ignore_errors=True)  # the workers' spool, read by now
         harvested = _harvested_graph(settings.data_dir)
         if harvested is not None:
             # A catalog harvested into the data folder (kg harvest egov) stays in every rebuild.
@@ -196,7 +211,7 @@ def _build_locked(
         progress("writing the review", 0, None)
         # Waited for here, before validation and the writers start: its memory (a copy of
         # the pages it touches) is given back before theirs is taken.
-        reviews = review.wait() if review is not None else 0
+        reviews = max((review.wait() for review in reviewing), default=0)  # each file has every row
         graphs, files, tasks = derived_formats(stage, finished, formats, _reference_prefixes(minter))
         # A large build writes Turtle, TriG and JSON-LD in worker processes while it validates.
         writers = Writers(tasks, triples=sum(g.triples for g, _ in finished))
@@ -220,7 +235,7 @@ def _build_locked(
             target, report, summaries, graphs, written=True, validated=validated, reviews=reviews
         )
     finally:
-        if review is not None:
+        for review in reviewing:
             review.cancel()
         if digests is not None:
             digests.close()
@@ -266,15 +281,20 @@ class _Run:
     encoding: str | None
     jobs: int | None
     progress: Progress
+    #: Editions whose measures' lineages were written with the measures (see :class:`Context`).
+    linked: set[str] = field(default_factory=set)
 
-    def edition(self, meta: EditionMeta, sink: GraphSink) -> EditionSummary:
-        """Read, assemble and map one edition into ``sink``; its findings go to the run's report."""
+    def edition(self, meta: EditionMeta, sinks: Sinks) -> EditionSummary:
+        """Read, assemble and map one edition into ``sinks``; its findings go to the run's report."""
         reading = read_edition(
             meta, self.data_dir, self.gazetteer, self.laws, self.report, encoding=self.encoding
         )
         mapper = PlanMapper(self.minter, reading.edition, self.laws)
+        sink = sinks.plan
         sink.add_block(mapper.edition_triples())
-        links = self.book.starts_every_lineage()  # then the workers write each measure's link
+        links = self.book.starts_every_lineage()  # then the workers write each measure's lineage
+        if links:
+            self.linked.add(meta.key)
         ctx = Context(mapper, self.gazetteer, sink.spool_dir / ".chunks", reading.table.source, links)
         results: Generator[Mapped]
         if reading.curated_rows is None:
@@ -282,12 +302,12 @@ class _Run:
             # workers read their own stretches of a source that can be cut at any line.
             workers = self.jobs or default_jobs(reading.table.row_count)
             if workers > 1 and reading.table.source.sliceable:
-                results = map_slices(ctx, reading.table, workers, sink)
+                results = map_slices(ctx, reading.table, workers, sinks)
             else:
-                results = map_rows(ctx, reading.table.rows(), workers, sink)
+                results = map_rows(ctx, reading.table.rows(), workers, sinks)
         else:
             # A curated table needs the whole extract to read over: editions that have one are small.
-            results = map_items(ctx, reading.items(), sink)
+            results = map_items(ctx, reading.items(), sinks)
         summary = EditionSummary(meta.key, reading.edition.source_file, meta.scope)
         self.progress(f"edition {meta.key}: reading and mapping rows", 0, reading.table.row_count)
         names: dict[str, str] = {}

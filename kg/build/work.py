@@ -9,7 +9,9 @@ writes a chunk's sorted lines to a spool file and sends back only findings,
 counts and :class:`~kg.rdf.write.Segment` records, so the triples never travel
 between processes. Chunks are taken back in source order, so the output is the
 same bytes whatever the number of workers. Small editions (the bundled one) run
-in this process: starting workers would cost more than it saves.
+in this process: starting workers would cost more than it saves. A measure's
+lines go to its edition's graph, except, for the build's first edition, its
+lineage resource, which goes to the lineage graph (:class:`Sinks`).
 
 Workers never outlive the build: when the build stops early (an error, or a
 signal the CLI turned into an exception) the pool's workers are killed before
@@ -38,7 +40,7 @@ from kg.build.lineage import Lineage
 from kg.errors import Position
 from kg.findings import Finding
 from kg.processes import fresh_context, kill_pool, quiet_worker, worker_deaths
-from kg.rdf.lineage import lineage_links
+from kg.rdf.lineage import lineage_lines, lineage_links
 from kg.rdf.plan import PlanMapper
 from kg.rdf.write import GraphSink, Segment, sorted_block
 from kg.read.source import SourceText
@@ -52,6 +54,22 @@ _CHUNK = 250
 
 #: A measure's (or a chunk's) N-Triples lines by subject namespace (see :meth:`PlanMapper.measure_lanes`).
 Lanes = dict[str, list[str]]
+#: The lane of the lineage resources a measure starts (the build's first edition), for the lineage graph.
+LINEAGE_LANE = "lineage"
+
+
+@dataclass(frozen=True)
+class Sinks:
+    """Where mapped lines go: the edition's graph, but the lineage lane to the lineage graph."""
+
+    plan: GraphSink
+    lineage: GraphSink
+
+    def __call__(self, key: bytes) -> GraphSink:
+        return self.lineage if key == _LINEAGE_KEY else self.plan
+
+
+_LINEAGE_KEY = LINEAGE_LANE.encode()
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,8 @@ class Context:
     gazetteer: Gazetteer
     spool_dir: Path  # where workers write their chunks
     source: SourceText | None = None  # the extract, for workers that read their own rows
-    #: Each measure starts its own lineage (the build's first edition): its link is written with it.
+    #: Each measure starts its own lineage (the build's first edition): its link (in its edition's
+    #: graph) and the lineage itself (in lane :data:`LINEAGE_LANE`) are written with it.
     links: bool = False
 
 
@@ -93,8 +112,9 @@ def map_item(
         return Mapped(item.findings, row=row), {}
     lanes = ctx.mapper.measure_lanes(m)
     if ctx.links:
-        key = ctx.mapper.key
-        lanes["measure"].extend(lineage_links(ctx.mapper.minter, key, {m.id: Lineage(key, m.id, m.name)}))
+        lineage = Lineage(ctx.mapper.key, m.id, m.name)
+        lanes["measure"].extend(lineage_links(ctx.mapper.minter, lineage.edition, {m.id: lineage}))
+        lanes[LINEAGE_LANE] = list(lineage_lines(ctx.mapper.minter, (lineage,)))
     counts = Mapped(
         item.findings,
         True,
@@ -119,11 +139,11 @@ def map_row(ctx: Context, row: RawRow | Finding) -> tuple[Mapped, Lanes]:
     return map_item(ctx, assemble(draft, ctx.gazetteer), id_cell(row))
 
 
-def map_items(ctx: Context, items: Iterable[Assembled], sink: GraphSink) -> Generator[Mapped]:
-    """Map assembled measures in this process, adding their triples to ``sink``."""
+def map_items(ctx: Context, items: Iterable[Assembled], sinks: Sinks) -> Generator[Mapped]:
+    """Map assembled measures in this process, adding their triples to ``sinks``."""
     for item in items:
         mapped, lanes = map_item(ctx, item)
-        _emit(sink, lanes)
+        _emit(sinks, lanes)
         yield mapped
 
 
@@ -133,20 +153,20 @@ def default_jobs(rows: int) -> int:
 
 
 def map_rows(
-    ctx: Context, rows: Iterable[RawRow | Finding], jobs: int, sink: GraphSink
+    ctx: Context, rows: Iterable[RawRow | Finding], jobs: int, sinks: Sinks
 ) -> Generator[Mapped]:
-    """Map ``rows`` in order with ``jobs`` worker processes (1: here), adding their triples to ``sink``."""
+    """Map ``rows`` in order with ``jobs`` worker processes (1: here), adding their triples to ``sinks``."""
     if jobs <= 1:
         for row in rows:
             mapped, lanes = map_row(ctx, row)
-            _emit(sink, lanes)
+            _emit(sinks, lanes)
             yield mapped
         return
     it = iter(rows)
-    yield from _in_workers(ctx, iter(lambda: list(islice(it, _CHUNK)), []), jobs, sink)
+    yield from _in_workers(ctx, iter(lambda: list(islice(it, _CHUNK)), []), jobs, sinks)
 
 
-def map_slices(ctx: Context, table: TableReading, jobs: int, sink: GraphSink) -> Generator[Mapped]:
+def map_slices(ctx: Context, table: TableReading, jobs: int, sinks: Sinks) -> Generator[Mapped]:
     """Map a large edition's rows in order with ``jobs`` workers that read their own stretches of it.
 
     For a :attr:`~kg.read.source.SourceText.sliceable` source: this process sends
@@ -154,14 +174,14 @@ def map_slices(ctx: Context, table: TableReading, jobs: int, sink: GraphSink) ->
     of megabytes of it). Duplicate IDs are not caught here: each result names
     its row's ID (:attr:`Mapped.row`), for the caller to check in order.
     """
-    yield from _in_workers(ctx, iter(table.slices(_CHUNK)), jobs, sink)
+    yield from _in_workers(ctx, iter(table.slices(_CHUNK)), jobs, sinks)
 
 
 #: What a worker is given: rows read by the build process, or a stretch of the source to read.
 Work = list[RawRow | Finding] | RowSlice
 
 
-def _in_workers(ctx: Context, work: Iterator[Work], jobs: int, sink: GraphSink) -> Generator[Mapped]:
+def _in_workers(ctx: Context, work: Iterator[Work], jobs: int, sinks: Sinks) -> Generator[Mapped]:
     ctx.spool_dir.mkdir(parents=True, exist_ok=True)
     window: deque[Future[tuple[list[Mapped], list[tuple[bytes, Segment]]]]] = deque()
     pool = ProcessPoolExecutor(jobs, initializer=_init, initargs=(ctx,))
@@ -181,17 +201,18 @@ def _in_workers(ctx: Context, work: Iterator[Work], jobs: int, sink: GraphSink) 
                 results, segments = window.popleft().result()
                 yield from results
                 for key, seg in segments:
-                    sink.add_segment(key, seg)
+                    sinks(key).add_segment(key, seg)
     except BaseException:  # an error, a signal turned into an exception, or the consumer closing us
         kill_pool(pool)
         raise
     pool.shutdown(wait=True)
 
 
-def _emit(sink: GraphSink, lanes: Lanes) -> None:
+def _emit(sinks: Sinks, lanes: Lanes) -> None:
     for kind, lines in lanes.items():
         if lines:
-            sink.add_sorted(kind.encode(), sorted_block(lines))
+            key = kind.encode()
+            sinks(key).add_sorted(key, sorted_block(lines))
 
 
 _WORKER: Context | None = None
