@@ -9,6 +9,7 @@ of a later edition), which links two editions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -17,6 +18,16 @@ from kg.rdf.terms import RDF_TYPE, RDFS_LABEL, Minter, ja, kg
 from kg.vocabulary import DCTERMS
 
 _IDENTIFIER = NamedNode(DCTERMS + "identifier")
+# The terms every lineage line shares, rendered once as N-Triples (the workers write a
+# large first edition's lineages one measure at a time).
+_A, _LABEL, _IDENTIFIER_NT = str(RDF_TYPE), str(RDFS_LABEL), str(_IDENTIFIER)
+_KIND, _FIRST, _LINK = str(kg("MeasureLineage")), str(kg("firstEdition")), str(kg("lineage"))
+
+
+@lru_cache(maxsize=64)
+def _edition(minter: Minter, edition: str) -> str:
+    """An edition's IRI as N-Triples (cached: every lineage started in it names it)."""
+    return str(minter.edition(edition))
 
 
 class LineageLike(Protocol):
@@ -57,22 +68,19 @@ def lineage_links(minter: Minter, edition: str, lineages: Mapping[str, LineageLi
     Lines, as :meth:`kg.rdf.plan.PlanMapper.measure_lanes` writes its measures
     (terms pyoxigraph rendered, joined): one per measure of a large edition.
     """
-    link = str(kg("lineage"))
     for measure_id, lin in lineages.items():
-        yield f"{minter.measure(edition, measure_id)} {link} {minter.lineage(lin.edition, lin.measure_id)} ."
+        yield f"{minter.measure(edition, measure_id)} {_LINK} {minter.lineage(lin.edition, lin.measure_id)} ."
 
 
 def lineage_lines(minter: Minter, lineages: Iterable[LineageLike]) -> Iterator[str]:
     """The lineage resources as N-Triples lines: identifier, first edition, the name they started under."""
-    a, kind, identifier = str(RDF_TYPE), str(kg("MeasureLineage")), str(_IDENTIFIER)
-    first, label = str(kg("firstEdition")), str(RDFS_LABEL)
     for lin in lineages:
         s = minter.lineage(lin.edition, lin.measure_id)
-        yield f"{s} {a} {kind} ."
-        yield f"{s} {identifier} {Literal(lin.key)} ."
-        yield f"{s} {first} {minter.edition(lin.edition)} ."
+        yield f"{s} {_A} {_KIND} ."
+        yield f"{s} {_IDENTIFIER_NT} {Literal(lin.key)} ."
+        yield f"{s} {_FIRST} {_edition(minter, lin.edition)} ."
         if lin.name:
-            yield f"{s} {label} {ja(lin.name)} ."
+            yield f"{s} {_LABEL} {ja(lin.name)} ."
 
 
 def merge_triples(minter: Minter, merges: Iterable[MergeLike]) -> list[Triple]:
