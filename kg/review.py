@@ -11,8 +11,8 @@ spreadsheets) and ``review.md`` (for reading). Rows of a curated table marked
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kg.files import spreadsheet_safe
@@ -70,49 +70,42 @@ def _md_row(r: tuple[str, ...]) -> str:
 
 
 def write_review(directory: Path, findings: Iterable[Finding], scope: Sequence[str] = ()) -> int:
-    """Write ``review.csv`` and ``review.md`` into ``directory``, row by row; return the number of rows.
+    """Write ``review.csv`` and ``review.md`` into ``directory``; return the number of rows.
 
     ``scope`` are statements of what the editions hold (an excerpt says so), put at the top of
     ``review.md`` so that nobody reads a short list as a whole plan's.
     """
-    rows = _rows(findings)
+    rows = [_record(f) for f in review_rows(findings)]
     _write_csv(directory, rows)
     _write_markdown(directory, rows, scope)
     return len(rows)
 
 
-def review_writers(
-    directory: Path, findings: Iterable[Finding], scope: Sequence[str] = ()
-) -> list[Callable[[], int]]:
-    """What :func:`write_review` does, as one task per file, each returning the number of rows.
-
-    Each task picks and sorts the rows itself, so that a large build can run
-    them side by side in forked processes (``findings`` is read once by each).
-    """
-    return [partial(_review_csv, directory, findings), partial(_review_markdown, directory, findings, scope)]
+#: Rows rendered, then written, at a time: one write of their text rather than one a row.
+_BATCH = 10_000
+#: Cells that hold text from the source or made from it: these go through spreadsheet_safe. The
+#: others (line, column, code, severity) are numbers or kg's own words, never a formula.
+_FREE_TEXT = tuple(i for i, name in enumerate(COLUMNS) if name not in ("line", "column", "code", "severity"))
 
 
-def _review_csv(directory: Path, findings: Iterable[Finding]) -> int:
-    rows = _rows(findings)
-    _write_csv(directory, rows)
-    return len(rows)
-
-
-def _review_markdown(directory: Path, findings: Iterable[Finding], scope: Sequence[str]) -> int:
-    rows = _rows(findings)
-    _write_markdown(directory, rows, scope)
-    return len(rows)
-
-
-def _rows(findings: Iterable[Finding]) -> list[tuple[str, ...]]:
-    return [_record(f) for f in review_rows(findings)]
+def _safe(row: tuple[str, ...]) -> list[str]:
+    cells = list(row)
+    for i in _FREE_TEXT:
+        cells[i] = spreadsheet_safe(cells[i])
+    return cells
 
 
 def _write_csv(directory: Path, rows: list[tuple[str, ...]]) -> None:
     with (directory / "review.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows([spreadsheet_safe(v) for v in r] for r in rows)
+        for start in range(0, len(rows), _BATCH):
+            writer.writerows(map(_safe, rows[start : start + _BATCH]))
+            fh.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+        fh.write(buffer.getvalue())
 
 
 def _write_markdown(directory: Path, rows: list[tuple[str, ...]], scope: Sequence[str]) -> None:
@@ -126,4 +119,5 @@ def _write_markdown(directory: Path, rows: list[tuple[str, ...]], scope: Sequenc
             "| measure | line:cell | column | what | raw | inferred | confidence |\n"
             "|---|---|---|---|---|---|---|\n"
         )
-        fh.writelines(_md_row(r) for r in rows)
+        for start in range(0, len(rows), _BATCH):
+            fh.write("".join(map(_md_row, rows[start : start + _BATCH])))

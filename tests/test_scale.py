@@ -124,10 +124,10 @@ def test_derived_formats_written_beside_validation_give_the_same_bytes(
         assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "beside" / name).read_bytes(), name
 
 
-def test_the_review_written_by_forked_children_is_the_one_written_here(
+def test_the_review_written_by_a_forked_child_is_the_one_written_here(
     synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A large build writes review.csv and review.md in two forked children, side by side.
+    """A large build writes review.csv and review.md in a forked child while it finishes the graphs.
 
     The threshold is lowered so that this small edition goes that way; both files must be
     the bytes written in this process (the default for a small build), and the count the same.
@@ -137,7 +137,7 @@ def test_the_review_written_by_forked_children_is_the_one_written_here(
     settings = load_settings(ROOT).with_overrides(data_dir=synthetic)
     here = build(settings, out_dir=tmp_path / "here", formats=("nt",))
     monkeypatch.setattr(pipeline, "BACKGROUND_FINDINGS", 0)
-    forked: list[int] = []  # the children's pids
+    forked: list[int] = []  # the child's pid
     init = Forked.__init__
 
     def spy(self: Forked[int], task: object, what: str, *, background: bool = True) -> None:
@@ -146,7 +146,7 @@ def test_the_review_written_by_forked_children_is_the_one_written_here(
 
     monkeypatch.setattr(Forked, "__init__", spy)
     beside = build(settings, out_dir=tmp_path / "beside", formats=("nt",))
-    assert len(forked) == 2 and all(forked) and forked[0] != forked[1]  # two children, one per file
+    assert len(forked) == 1 and forked[0] not in (0, os.getpid())
     assert here.written and beside.written and here.reviews == beside.reviews > 0
     for name in ("review.csv", "review.md"):
         assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "beside" / name).read_bytes(), name

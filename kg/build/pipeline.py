@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, Triple, parse
@@ -52,7 +53,7 @@ from kg.records import Scope
 from kg.reference.laws import LawReference, load_laws
 from kg.reference.organizations import Gazetteer, load_gazetteer
 from kg.resources import ontology_file
-from kg.review import review_writers
+from kg.review import write_review
 from kg.vocabulary import EDITION_PREFIXES, ORGANIZATION_PREFIX
 
 #: A validation hook: given the staged build folder and its graphs, extend the report.
@@ -157,7 +158,7 @@ def _build_locked(
         raise ConfigError(f"{target.parent}: cannot write the output folder here: {exc.strerror}") from None
     sinks: list[GraphSink] = []
     spool: threading.Thread | None = None
-    reviewing: list[Forked[int]] = []
+    review: Forked[int] | None = None
     digests: Digests | None = None
     try:
         make_shareable(stage)  # it becomes the published build folder
@@ -173,11 +174,11 @@ def _build_locked(
             summaries.append(run.edition(meta, Sinks(sink, lineage)))
         if report.valid:
             # Every inference to review is known now (validation adds none): the review is
-            # written by forked children (its CSV and its Markdown side by side), which share
-            # the findings, while the graphs are finished.
-            background = len(report) > BACKGROUND_FINDINGS
-            per_file = review_writers(stage, report, _scope_statements(metas))
-            reviewing = [Forked(task, "writing the review", background=background) for task in per_file]
+            # written by a forked child, which shares the findings, while the graphs are finished.
+            # (One child: each copies the pages of the findings it reads, a few hundred megabytes
+            # at 100k measures.)
+            task = partial(write_review, stage, report, _scope_statements(metas))
+            review = Forked(task, "writing the review", background=len(report) > BACKGROUND_FINDINGS)
         digests = hashing = Digests()  # a thread: started only after the fork
 
         def finish(sink: GraphSink, prefixes: dict[str, str]) -> tuple[GraphFile, dict[str, str]]:
@@ -215,7 +216,7 @@ def _build_locked(
         progress("writing the review", 0, None)
         # Waited for here, before validation and the writers start: its memory (a copy of
         # the pages it touches) is given back before theirs is taken.
-        reviews = max((review.wait() for review in reviewing), default=0)  # each file has every row
+        reviews = review.wait() if review is not None else 0
         graphs, files, tasks = derived_formats(stage, finished, formats, _reference_prefixes(minter))
         # A large build writes Turtle, TriG and JSON-LD in worker processes while it validates.
         writers = Writers(tasks, triples=sum(g.triples for g, _ in finished))
@@ -240,7 +241,7 @@ def _build_locked(
             target, report, summaries, graphs, written=True, validated=validated, reviews=reviews
         )
     finally:
-        for review in reviewing:
+        if review is not None:
             review.cancel()
         if digests is not None:
             digests.close()
