@@ -150,8 +150,10 @@ def test_stretches_read_alone_give_the_same_lines(monkeypatch: pytest.MonkeyPatc
         s = decode_source(data, Path("x.txt"))
         lines = list(s.lines())
         starts = [0] + [m.end() for m in re.finditer(rb"\r\n|\r|\n", data)]  # where each line starts
+        outline = list(s.outline())  # the first pass: each line's offset and bytes
+        assert [offset for offset, _ in outline] == starts[: len(lines)]
+        assert [s.text_of(offset, line) for offset, line in outline] == lines
         wanted = sorted(rng.sample(range(1, len(lines) + 1), min(len(lines), 4)))
-        assert s.line_starts(wanted) == [starts[n - 1] for n in wanted]
         for first, after in zip(wanted, [*wanted[1:], None], strict=True):
             end, stop = (None, None) if after is None else (starts[after - 1], after - 1)
             assert s.lines_between(starts[first - 1], end) == lines[first - 1 : stop]
@@ -172,5 +174,6 @@ def test_a_stretch_past_the_start_keeps_a_byte_order_mark_that_is_text() -> None
     data = codecs.BOM_UTF8 + "a\n\ufeffb\n".encode()
     s = decode_source(data, Path("x.txt"))
     assert s.encoding == "utf-8-sig" and list(s.lines()) == ["a", "\ufeffb"]
-    [second] = s.line_starts([2])
+    [(_, first), (second, line)] = s.outline()
+    assert s.text_of(0, first) == "a" and s.text_of(second, line) == "\ufeffb"
     assert s.lines_between(0, second) == ["a"] and s.lines_between(second, None) == ["\ufeffb"]

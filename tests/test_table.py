@@ -158,3 +158,31 @@ def test_a_row_ending_before_the_last_kpi_column_is_truncated() -> None:
     t = _read(f"{head1}\n\t\t\t\t\t10条\t\n2-4\t名前\t説明\t進捗\n", TWO_KPIS)
     [f] = _findings(t)
     assert f.code == "truncated-row" and (f.position.line, f.position.measure_id) == (3, "2-4")
+
+
+def _first_pass_reading(text: str, encoding: str) -> tuple[object, ...]:
+    source = decode_source(text.encode(encoding), Path("t.txt"), encoding)
+    assert source.sliceable is (encoding != "utf-16")
+    t = read_table(source, LAYOUT)
+    rows = [(r.line, r.texts) if isinstance(r, RawRow) else str(r) for r in t.rows()]
+    return [(h.line, h.labels) for h in t.headers], [str(f) for f in t.findings], rows
+
+
+def test_the_first_pass_over_bytes_reads_the_table_as_the_pass_over_text() -> None:
+    """A sliceable source's first pass walks bytes and decodes only the header lines; it must find
+    the blocks, headers and rows that the pass over decoded text finds (UTF-16 is not sliceable),
+    whatever makes a line blank: ASCII spaces, an ideographic space, NBSP, a control character."""
+    row = "01-0{n}\t名前\t－\t説明\t◎\t\t\t◎総務省"
+    for encoding, blanks in (
+        ("utf-8", ["", "  ", "\u3000", "\t\u3000 ", "\xa0", "\x1c", "\u2028"]),
+        ("utf-8-sig", ["", "\u3000", "\x85"]),
+        ("cp932", ["", "  ", "\u3000", "\t\u3000 ", "\x1c"]),
+    ):
+        lines = [HEAD1, HEAD2]
+        for n, blank in enumerate(blanks, start=1):
+            lines += [row.format(n=n), f"\u3000{row.format(n=n)}", blank, HEAD1, HEAD2]
+        lines += ["\x1d01-09\tA\t－\tB\t\t\t\t総務省", "\u3000\t\u3000", " 01-10\tC\t－\tD\t\t\t\t総務省"]
+        text = "\r\n".join(lines) + "\n"
+        over_bytes = _first_pass_reading(text, encoding)
+        assert over_bytes[2], encoding  # rows were read
+        assert over_bytes == _first_pass_reading(text, "utf-16"), encoding

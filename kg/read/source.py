@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,45 +53,45 @@ class SourceText:
 
         True for encodings in which the bytes of ``\\r`` and ``\\n`` only ever end a
         line and nothing carries over from one line to the next (UTF-8, Shift_JIS,
-        EUC-JP), not for UTF-16/32 or ISO-2022-JP: see :meth:`line_starts`.
+        EUC-JP), not for UTF-16/32 or ISO-2022-JP: see :meth:`outline`.
         """
         return codecs.lookup(self.encoding).name in _SLICEABLE
 
-    def line_starts(self, numbers: Sequence[int]) -> list[int]:
-        """The byte offsets at which the lines ``numbers`` (1-based, ascending) start, in a sliceable file.
+    def outline(self) -> Iterator[tuple[int, bytes]]:
+        """Each line of a sliceable file as its byte offset and its bytes, without its end, undecoded.
 
-        Counts line ends in the bytes as :meth:`lines` does in the text (``\\r\\n``,
-        ``\\r`` and ``\\n`` each end one line), a megabyte at a time: worker processes
-        then read their own stretches of a large edition (:meth:`lines_between`).
+        The lines are those :meth:`lines` gives (``\r\n``, ``\r`` and ``\n`` each end
+        one), read a megabyte at a time. A reader's first pass over a large edition
+        needs to decode only the few lines it reads the text of (:meth:`text_of`),
+        and learns where every line starts: worker processes then read their own
+        stretches of it (:meth:`lines_between`).
         """
-        found: list[int] = []
-        wanted = iter(numbers)
-        target = next(wanted, None)
-        line, start = 1, 0  # the current line's number, and where it starts
-        base, held = 0, b""  # the offset of data[0]; a CR that may start a CRLF split between chunks
-        while target == line:
-            found.append(start)
-            target = next(wanted, None)
+        offset, data = 0, b""  # data: the bytes from offset on, not yet cut into lines
         for chunk in _chunks(self.path, self.data):
-            if target is None:
-                break
-            data, held = held + chunk, b""
-            if data.endswith(b"\r"):
-                data, held = data[:-1], b"\r"
-            count = _line_ends(data)
-            if line + count < target:  # no line wanted starts here: count, don't look
-                if count:  # (data does not end in a CR: one was held back)
-                    line, start = line + count, base + max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
-            else:
-                for end in _line_end_offsets(data):
-                    line, start = line + 1, base + end
-                    while target == line:
-                        found.append(start)
-                        target = next(wanted, None)
-            base += len(data)
-        if held and target == line + 1:  # the file ends with a CR: the line after it starts at the end
-            found.append(base + 1)
-        return found
+            data += chunk
+            end = len(data) - data.endswith(b"\r")  # a CR may be the first half of a CRLF
+            at = 0
+            if b"\r" in data:
+                for match in _LINE_END.finditer(data, 0, end):
+                    yield offset + at, data[at : match.start()]
+                    at = match.end()
+            else:  # the common case: ``bytes.find``, a C loop, between LFs
+                cut = data.find(b"\n")
+                while cut >= 0:
+                    yield offset + at, data[at:cut]
+                    at = cut + 1
+                    cut = data.find(b"\n", at)
+            data, offset = data[at:], offset + at
+        if data:  # the last line has no end (or ends with a CR, held back above)
+            yield offset, data.removesuffix(b"\r")
+
+    def text_of(self, offset: int, line: bytes) -> str:
+        """A line of :meth:`outline`, decoded as :meth:`lines` decodes it there."""
+        return line.decode(self._encoding_at(offset))
+
+    def _encoding_at(self, offset: int) -> str:
+        # A BOM is the file's, at its start only: a line further on may begin with U+FEFF.
+        return "utf-8" if offset and codecs.lookup(self.encoding).name == "utf-8-sig" else self.encoding
 
     def lines_between(self, start: int, end: int | None) -> list[str]:
         """The lines in bytes ``start`` to ``end`` (a line start, or None: the end), decoded.
@@ -104,9 +104,7 @@ class SourceText:
             with self.path.open("rb") as fh:
                 fh.seek(start)
                 raw = fh.read() if end is None else fh.read(end - start)
-        # A BOM is the file's, at its start only: a line further on may begin with U+FEFF.
-        encoding = "utf-8" if start and codecs.lookup(self.encoding).name == "utf-8-sig" else self.encoding
-        lines = _split_lines(raw.decode(encoding))
+        lines = _split_lines(raw.decode(self._encoding_at(start)))
         if lines[-1] == "":
             lines.pop()
         return lines
@@ -198,17 +196,6 @@ def _scan(
     if _control_ratio(head) > 0.01:
         raise InputError(_binary_message("it is mostly control characters"), where)
     return SourceText(path, path.name, sha256(), used, tuple(findings), data)
-
-
-def _line_end_offsets(data: bytes) -> Iterator[int]:
-    """The offsets just after each line end in ``data`` (CRLF, LF and a lone CR, as :func:`_line_ends`)."""
-    if b"\r" in data:
-        yield from (m.end() for m in _LINE_END.finditer(data))
-        return
-    at = data.find(b"\n")  # the common case: ``bytes.find``, a C loop, between LFs
-    while at >= 0:
-        yield at + 1
-        at = data.find(b"\n", at + 1)
 
 
 def _line_ends(data: bytes) -> int:

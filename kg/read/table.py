@@ -107,6 +107,8 @@ class TableReading:
     findings: list[Finding]
     _starts: dict[int, Header | None] = field(default_factory=dict, repr=False)
     _row_lines: array[int] = field(default_factory=lambda: array("L"), repr=False)
+    #: Where each row line starts in the file's bytes (a sliceable source's first pass learns it).
+    _row_offsets: array[int] = field(default_factory=lambda: array("Q"), repr=False)
 
     @property
     def row_count(self) -> int:
@@ -124,8 +126,10 @@ class TableReading:
         stretch is a span of bytes that decodes alone, with what reading it
         needs to know of the blocks it starts in and crosses.
         """
+        if len(self._row_offsets) != len(self._row_lines):
+            raise ValueError(f"{self.source.name}: not read as a sliceable source")
         firsts = list(self._row_lines[::rows])
-        offsets = self.source.line_starts(firsts)
+        offsets = list(self._row_offsets[::rows])
         blocks = sorted(self._starts)
         out: list[RowSlice] = []
         for k, line in enumerate(firsts):
@@ -210,7 +214,8 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
             headers.append(header)
 
     row_lines: array[int] = array("L")
-    for number, text, index in _walk(source.lines()):
+    row_offsets: array[int] = array("Q")
+    for number, text, index, offset in _first_pass(source):
         if index == 0:
             close()
             block = []
@@ -218,10 +223,47 @@ def read_table(source: SourceText, layout: TableLayout) -> TableReading:
             block.append((number, text))
         else:
             row_lines.append(number)
+            if offset is not None:
+                row_offsets.append(offset)
     close()
     if not row_lines and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(finding("missing-header", Position(source.name), detail="no measure rows found"))
-    return TableReading(source, layout, headers, findings, starts, row_lines)
+    return TableReading(source, layout, headers, findings, starts, row_lines, row_offsets)
+
+
+def _first_pass(source: SourceText) -> Iterator[tuple[int, str, int, int | None]]:
+    """:func:`_walk` over the source's lines, with each line's byte offset where the source is sliceable.
+
+    There the lines are walked as bytes (:meth:`~kg.read.source.SourceText.outline`),
+    and only a block's two header lines are decoded (a row's text is ``""``): a
+    large edition is hundreds of megabytes that the workers decode anyway, each
+    its own stretch, starting at the offsets learnt here.
+    """
+    if not source.sliceable:
+        yield from ((number, text, index, None) for number, text, index in _walk(source.lines()))
+        return
+    index = 0
+    for number, (offset, line) in enumerate(source.outline(), start=1):
+        if _blank(source, offset, line):
+            index = 0
+            continue
+        yield number, source.text_of(offset, line) if index < 2 else "", index, offset
+        index += 1
+
+
+def _blank(source: SourceText, offset: int, line: bytes) -> bool:
+    """Whether a line's text is blank (``str.strip``: any Unicode space), mostly told from one byte.
+
+    ASCII spaces are stripped from the bytes; a printable ASCII character after them
+    is text (in every sliceable encoding a byte there starts a character). Anything
+    else (an ideographic space, a control character) is decided on the decoded text.
+    """
+    rest = line.lstrip()
+    if not rest:
+        return True
+    if 0x20 < rest[0] < 0x7F:
+        return False
+    return not source.text_of(offset, line).strip()
 
 
 def _parse_header(
