@@ -7,7 +7,10 @@ then is the encoding detected, and the detection is reported as a finding.
 
 A first pass streams the bytes once to check that they decode (a thread hashes them meanwhile);
 :meth:`SourceText.lines` then streams the decoded lines as often as a reader
-needs them. Memory stays flat however large the edition.
+needs them, and, where the encoding allows, :meth:`SourceText.outline` streams
+the undecoded lines with their byte offsets (a reader's first pass over a large
+edition) and :meth:`SourceText.lines_between` decodes a stretch of them alone.
+Memory stays flat however large the edition.
 """
 
 from __future__ import annotations
