@@ -63,7 +63,7 @@ class SourceText:
     def outline(self) -> Iterator[tuple[int, bytes]]:
         """Each line of a sliceable file as its byte offset and its bytes, without its end, undecoded.
 
-        The lines are those :meth:`lines` gives (``\r\n``, ``\r`` and ``\n`` each end
+        The lines are those :meth:`lines` gives (``\\r\\n``, ``\\r`` and ``\\n`` each end
         one), read a megabyte at a time. A reader's first pass over a large edition
         needs to decode only the few lines it reads the text of (:meth:`text_of`),
         and learns where every line starts: worker processes then read their own
