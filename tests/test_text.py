@@ -174,3 +174,25 @@ def test_match_key_folds_width_and_drops_spaces() -> None:
 
 def test_real_names_are_unchanged() -> None:
     assert cell_text(_cells("03-02")[1]) == "AI・データの利用に関する適切な契約の促進"
+
+
+def test_markers_are_found_where_the_rule_says_in_any_tidied_text() -> None:
+    """_markers looks only after spaces; it must find what the rule, applied to every character, finds."""
+    import random
+
+    from kg.normalise.text import _markers, _tidy
+
+    def by_the_rule(block: str) -> list[int]:
+        return [
+            at
+            for at, char in enumerate(block)
+            if char in "・-" + "".join(map(chr, range(0x2460, 0x2474)))
+            and (at == 0 or block[at - 1].isspace())
+            and (char != "-" or block[at + 1 : at + 2].isspace())
+        ]
+
+    rng = random.Random(7)
+    alphabet = ["・", "-", "①", "⑳", "⑴", " ", "\u3000", "\t", "\xa0", "a", "施", "」"]
+    for _ in range(5000):
+        block = _tidy("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))))
+        assert _markers(block) == by_the_rule(block), repr(block)

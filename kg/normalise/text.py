@@ -64,10 +64,8 @@ _BOUNDARY = "\x00"  # between items; libxml2 turns a NUL of the cell into U+FFFD
 _SPACES = re.compile(r"[^\S\u3000]+")  # any whitespace run except the ideographic space
 _ALL_SPACE = re.compile(r"\s+")
 # A marker character: ・, -, or a circled number ①-⑳. It is a marker only at the
-# start of a block or after whitespace, and "-" only when whitespace follows; those
-# conditions are checked by hand (see _markers), which is several times faster on
-# long cells than a regex with a lookbehind at its start.
-_MARKER_CHAR = re.compile(r"[・\-\u2460-\u2473]")
+# start of a block or after whitespace, and "-" only when whitespace follows (see _markers).
+_MARKER_CHARS = frozenset("・-" + "".join(map(chr, range(0x2460, 0x2474))))
 
 
 class _Collector:
@@ -158,15 +156,23 @@ def _tidy(text: str) -> str:
 
 
 def _markers(block: str) -> list[int]:
-    """Positions of the bullet markers in a tidied block."""
+    """Positions of the bullet markers in a tidied block.
+
+    A marker starts the block or follows a space (a tidied block holds no whitespace
+    but ``" "`` and U+3000), so only those places are looked at, found with
+    ``str.find``: a regex with a character class at its start tests every character.
+    """
     found = []
-    for m in _MARKER_CHAR.finditer(block):
-        at = m.start()
-        if at and not block[at - 1].isspace():
-            continue  # AI・データ, 参考書-オンライン
-        if block[at] == "-" and not block[at + 1 : at + 2].isspace():
-            continue  # -1, -」
-        found.append(at)
+    at, end = 0, len(block)
+    while at < end:
+        char = block[at]
+        if char in _MARKER_CHARS and (char != "-" or block[at + 1 : at + 2].isspace()):
+            found.append(at)  # not "-1" or "-」": a hyphen marks an item only before a space
+        space = block.find(" ", at)
+        wide = block.find("\u3000", at, space if space >= 0 else end)
+        at = (wide if wide >= 0 else space) + 1  # just after the next space, or 0: none is left
+        if at == 0:
+            break
     return found
 
 

@@ -128,6 +128,18 @@ def _plain(text: str) -> str:
     return str(Literal(text))
 
 
+@lru_cache(maxsize=4096)
+def _word(text: str) -> str:
+    """A plain literal from a small vocabulary (group codes, units, mark cells, column labels), cached."""
+    return _plain(text)
+
+
+@lru_cache(maxsize=256)
+def _year(year: int) -> str:
+    """An xsd:gYear as N-Triples (cached: a plan names a few dozen fiscal years)."""
+    return str(gyear(year))
+
+
 class PlanMapper:
     """Maps the records of one edition; holds what every measure of it shares."""
 
@@ -214,7 +226,7 @@ class PlanMapper:
         own = [
             f"{s} {_A} {_k('Measure')} .",
             f"{s} {_IDENTIFIER_NT} {_plain(m.id)} .",
-            f"{s} {_k('groupCode')} {_plain(m.group)} .",
+            f"{s} {_k('groupCode')} {_word(m.group)} .",
             f"{s} {_k('inEdition')} {self._edition_nt} .",
             f"{s} {_DERIVED_NT} {row} .",
         ]
@@ -251,12 +263,12 @@ class PlanMapper:
         if k.kind is not None:
             out.append(f"{s} {_k('kpiKind')} {KPI_KIND[k.kind]} .")
         if k.deadline_fiscal_year is not None:
-            out.append(f"{s} {_k('deadlineFiscalYear')} {gyear(k.deadline_fiscal_year)} .")
+            out.append(f"{s} {_k('deadlineFiscalYear')} {_year(k.deadline_fiscal_year)} .")
             if k.deadline_text:
                 out.append(f"{s} {_k('deadlineText')} {_ja(k.deadline_text)} .")
         if k.target is not None:
             out.append(f"{s} {_k('targetValue')} {decimal(k.target.value)} .")
-            out.append(f"{s} {_k('targetUnit')} {_plain(k.target.unit)} .")
+            out.append(f"{s} {_k('targetUnit')} {_word(k.target.unit)} .")
             out.append(f"{s} {_k('targetComparator')} {COMPARATOR[k.target.comparator]} .")
             if k.target.change is not None:
                 out.append(f"{s} {_k('targetChange')} {CHANGE[k.target.change]} .")
@@ -270,12 +282,12 @@ class PlanMapper:
                 f"{node} {_k('order')} {_int(n)} .",
                 f"{node} {_k('figureKind')} {FIGURE_KIND[f.kind]} .",
                 f"{node} {_k('figureValue')} {decimal(f.value)} .",
-                f"{node} {_k('figureUnit')} {_plain(f.unit)} .",
+                f"{node} {_k('figureUnit')} {_word(f.unit)} .",
                 f"{node} {_k('figureComparator')} {COMPARATOR[f.comparator]} .",
                 f"{node} {_k('figureText')} {_ja(f.text)} .",
             ]
             if f.fiscal_year is not None:
-                out.append(f"{node} {_k('figureFiscalYear')} {gyear(f.fiscal_year)} .")
+                out.append(f"{node} {_k('figureFiscalYear')} {_year(f.fiscal_year)} .")
 
     def _participation(self, own: list[str], out: list[str], measure: str, s: str, p: Participation) -> None:
         org = _organization(self.minter, p.org_id)
@@ -301,15 +313,15 @@ class PlanMapper:
             f"{s} {_k('confidence')} {CONFIDENCE[mark.confidence]} .",
             f"{s} {_k('sourceLine')} {integer(mark.line)} .",
             f"{s} {_k('sourceColumn')} {_int(mark.column)} .",
-            f"{s} {_k('rawValue')} {_plain(mark.raw)} .",
+            f"{s} {_k('rawValue')} {_word(mark.raw)} .",
         ]
         if mark.reviewed:
             out.append(f"{s} {_k('reviewed')} {_TRUE} .")
         for alt in mark.alternatives:
-            out.append(f"{s} {_k('alternativeColumnLabel')} {_plain(alt)} .")
+            out.append(f"{s} {_k('alternativeColumnLabel')} {_word(alt)} .")
         if mark.column_label is None:
             return
-        out.append(f"{s} {_k('columnLabel')} {_plain(mark.column_label)} .")
+        out.append(f"{s} {_k('columnLabel')} {_word(mark.column_label)} .")
         certain = mark.confidence is Confidence.HIGH or mark.reviewed
         shortcut = _k("primaryLegalBasis") if mark.strength is Strength.PRIMARY else _k("linkedLegalBasis")
         for provision in self.provisions(mark.column_label):
