@@ -25,7 +25,7 @@ from kg.assemble import FirstSeen
 from kg.build.edition import read_edition
 from kg.build.lineage import LineageBook
 from kg.build.work import (
-    LINEAGE_LANE,
+    LINEAGE_KEY,
     Context,
     Mapped,
     Sinks,
@@ -192,7 +192,7 @@ def _build_locked(
             finished.append(finish(sink, _plan_prefixes(minter, meta.key)))
         # The lineages an edition's workers wrote with its measures are in the lineage graph already.
         started = (lin for lin in book.new if lin.edition not in run.linked)
-        lineage.add_lines(LINEAGE_LANE.encode(), lineage_lines(minter, started))
+        lineage.add_lines(LINEAGE_KEY, lineage_lines(minter, started))
         lineage.add_block(merge_triples(minter, book.merges))
         finished.append(finish(lineage, _reference_prefixes(minter)))
         # The workers' spool, read by now: removed (a gigabyte at 100k measures) beside the rest.

@@ -56,6 +56,8 @@ _CHUNK = 250
 Lanes = dict[str, list[str]]
 #: The lane of the lineage resources a measure starts (the build's first edition), for the lineage graph.
 LINEAGE_LANE = "lineage"
+#: Its key in a :class:`~kg.rdf.write.GraphSink` (lanes are keyed by bytes there).
+LINEAGE_KEY = LINEAGE_LANE.encode()
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,7 @@ class Sinks:
     lineage: GraphSink
 
     def __call__(self, key: bytes) -> GraphSink:
-        return self.lineage if key == _LINEAGE_KEY else self.plan
-
-
-_LINEAGE_KEY = LINEAGE_LANE.encode()
+        return self.lineage if key == LINEAGE_KEY else self.plan
 
 
 @dataclass(frozen=True)

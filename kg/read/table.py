@@ -17,8 +17,9 @@ import bisect
 import functools
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from kg.errors import Position
 from kg.findings import Finding, Severity, finding
@@ -93,6 +94,10 @@ class RawRow:
         return Position(self.file, self.line, column, name, measure_id)
 
 
+#: A line as a reader walks it: decoded text, or a sliceable source's (offset, bytes).
+_Line = TypeVar("_Line")
+
+
 @dataclass
 class TableReading:
     """The headers of a table (read in a first pass) and a second pass over its rows.
@@ -126,8 +131,8 @@ class TableReading:
         stretch is a span of bytes that decodes alone, with what reading it
         needs to know of the blocks it starts in and crosses.
         """
-        if len(self._row_offsets) != len(self._row_lines):
-            raise ValueError(f"{self.source.name}: not read as a sliceable source")
+        if not self.source.sliceable:
+            raise ValueError(f"{self.source.name}: its encoding cannot be cut into stretches")
         firsts = list(self._row_lines[::rows])
         offsets = list(self._row_offsets[::rows])
         blocks = sorted(self._starts)
@@ -171,24 +176,32 @@ def _rows(
     file: str, lines: Iterable[str], place: _Place, starts: dict[int, Header | None]
 ) -> Iterator[RawRow | Finding]:
     header = place.header
-    for number, text, index in _walk(lines, place.line, place.index):
+    for number, text, index in _walk(lines, _blank, place.line, place.index):
         if index == 0:
             header = starts.get(number)
         elif index >= 2 and header is not None:
             yield _row(file, number, text, header)
 
 
-def _walk(lines: Iterable[str], start: int = 1, index: int = 0) -> Iterator[tuple[int, str, int]]:
+def _walk(
+    lines: Iterable[_Line], blank: Callable[[_Line], bool], start: int = 1, index: int = 0
+) -> Iterator[tuple[int, _Line, int]]:
     """Non-blank lines with their 1-based number and index in their block (0, 1: the header rows).
 
-    ``start`` and ``index`` are those of the first line (a stretch read from its middle).
+    ``lines`` are decoded lines (``blank``: :func:`_blank`) or a sliceable source's
+    :meth:`~kg.read.source.SourceText.outline` (see :func:`_first_pass`); ``start``
+    and ``index`` are those of the first line (a stretch read from its middle).
     """
-    for number, text in enumerate(lines, start=start):
-        if not text.strip():
+    for number, line in enumerate(lines, start=start):
+        if blank(line):
             index = 0
             continue
-        yield number, text, index
+        yield number, line, index
         index += 1
+
+
+def _blank(text: str) -> bool:
+    return not text.strip()
 
 
 def read_table(source: SourceText, layout: TableLayout) -> TableReading:
@@ -240,30 +253,27 @@ def _first_pass(source: SourceText) -> Iterator[tuple[int, str, int, int | None]
     its own stretch, starting at the offsets learnt here.
     """
     if not source.sliceable:
-        yield from ((number, text, index, None) for number, text, index in _walk(source.lines()))
+        for number, text, index in _walk(source.lines(), _blank):
+            yield number, text, index, None
         return
-    index = 0
-    for number, (offset, line) in enumerate(source.outline(), start=1):
-        if _blank(source, offset, line):
-            index = 0
-            continue
+    for number, (offset, line), index in _walk(source.outline(), functools.partial(_blank_bytes, source)):
         yield number, source.text_of(offset, line) if index < 2 else "", index, offset
-        index += 1
 
 
-def _blank(source: SourceText, offset: int, line: bytes) -> bool:
-    """Whether a line's text is blank (``str.strip``: any Unicode space), mostly told from one byte.
+def _blank_bytes(source: SourceText, item: tuple[int, bytes]) -> bool:
+    """Whether a line of the outline is blank as its text is (:func:`_blank`), mostly told from one byte.
 
     ASCII spaces are stripped from the bytes; a printable ASCII character after them
     is text (in every sliceable encoding a byte there starts a character). Anything
     else (an ideographic space, a control character) is decided on the decoded text.
     """
+    offset, line = item
     rest = line.lstrip()
     if not rest:
         return True
     if 0x20 < rest[0] < 0x7F:
         return False
-    return not source.text_of(offset, line).strip()
+    return _blank(source.text_of(offset, line))
 
 
 def _parse_header(
